@@ -1,0 +1,4 @@
+package dev.ferry.primary.write;
+
+/** What one statement of an {@code execute} request did. */
+public record StatementResult(long rowsAffected, long lastInsertId) {}
