@@ -56,6 +56,10 @@ public final class ChangesetCodec {
     static final int OFF_PGNOS = OFF_PAGE_COUNT + 4;
     /** Bytes before the record length is known: enough to read {@link #recordLength}. */
     public static final int PREFIX_SIZE = OFF_TXID;
+    /**
+     * Size of a record with no pages: the fields up to the page count, the payload length (4) and
+     * the CRC (4). A record is exactly {@code FIXED_SIZE + 4n + m} bytes.
+     */
     static final int FIXED_SIZE = OFF_PGNOS + 4 + 4;
 
     /** Hard maximum of the uncompressed page images of one changeset (1 GiB). */
@@ -95,7 +99,7 @@ public final class ChangesetCodec {
             }
         }
         int n = cs.pages().size();
-        int length = FIXED_SIZE + 4 * n + payload.length + 4;
+        int length = FIXED_SIZE + 4 * n + payload.length;
         ByteBuffer buf = ByteBuffer.allocate(length);
         buf.putInt(MAGIC).put(VERSION).put(compression).putShort((short) 0).putInt(length);
         buf.putLong(cs.txid()).putLong(cs.timestampMs()).putInt(cs.pageSize()).putInt(cs.commitPages());
@@ -127,9 +131,9 @@ public final class ChangesetCodec {
         buf.get();
         buf.getShort();
         long length = Integer.toUnsignedLong(buf.getInt());
-        if (length < FIXED_SIZE + 4 || length > MAX_RECORD_BYTES) {
+        if (length < FIXED_SIZE || length > MAX_RECORD_BYTES) {
             throw new CorruptChangesetException("changeset record length " + length + " is outside "
-                    + (FIXED_SIZE + 4) + ".." + MAX_RECORD_BYTES);
+                    + FIXED_SIZE + ".." + MAX_RECORD_BYTES);
         }
         return (int) length;
     }
