@@ -178,7 +178,11 @@ public final class ChangesetCodec {
         if (n * 4 > buf.remaining() - 4L) {
             throw new CorruptChangesetException("changeset txid " + txid + " claims " + n + " pages, more than its record holds");
         }
-        if (pageSize <= 0 || n * pageSize > MAX_PAGE_BYTES) {
+        if (pageSize <= 0) {
+            // Checked here, before rule 2, because the allocation below multiplies by it.
+            throw new CorruptChangesetException("changeset txid " + txid + " page size " + pageSize + " is not positive");
+        }
+        if (n * pageSize > MAX_PAGE_BYTES) {
             throw new CorruptChangesetException("changeset txid " + txid + ": " + n + " pages of " + pageSize
                     + " bytes exceed the maximum " + MAX_PAGE_BYTES);
         }
