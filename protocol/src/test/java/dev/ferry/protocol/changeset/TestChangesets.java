@@ -1,5 +1,9 @@
 package dev.ferry.protocol.changeset;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -49,20 +53,20 @@ final class TestChangesets {
 
     /** Field-by-field equality, page bytes by content (the record's own equals compares arrays by identity). */
     static void assertSameFields(Changeset expected, Changeset actual) {
-        org.junit.jupiter.api.Assertions.assertAll(
-                () -> org.junit.jupiter.api.Assertions.assertEquals(expected.txid(), actual.txid(), "txid"),
-                () -> org.junit.jupiter.api.Assertions.assertEquals(expected.timestampMs(), actual.timestampMs(), "timestampMs"),
-                () -> org.junit.jupiter.api.Assertions.assertEquals(expected.pageSize(), actual.pageSize(), "pageSize"),
-                () -> org.junit.jupiter.api.Assertions.assertEquals(expected.commitPages(), actual.commitPages(), "commitPages"),
-                () -> org.junit.jupiter.api.Assertions.assertEquals(expected.preChecksum(), actual.preChecksum(), "preChecksum"),
-                () -> org.junit.jupiter.api.Assertions.assertEquals(expected.postChecksum(), actual.postChecksum(), "postChecksum"),
-                () -> org.junit.jupiter.api.Assertions.assertEquals(expected.pages().size(), actual.pages().size(), "page count"));
+        assertAll(
+                () -> assertEquals(expected.txid(), actual.txid(), "txid"),
+                () -> assertEquals(expected.timestampMs(), actual.timestampMs(), "timestampMs"),
+                () -> assertEquals(expected.pageSize(), actual.pageSize(), "pageSize"),
+                () -> assertEquals(expected.commitPages(), actual.commitPages(), "commitPages"),
+                () -> assertEquals(expected.preChecksum(), actual.preChecksum(), "preChecksum"),
+                () -> assertEquals(expected.postChecksum(), actual.postChecksum(), "postChecksum"),
+                () -> assertEquals(expected.pages().size(), actual.pages().size(), "page count"));
         for (int i = 0; i < expected.pages().size(); i++) {
             Changeset.Page e = expected.pages().get(i);
             Changeset.Page a = actual.pages().get(i);
-            org.junit.jupiter.api.Assertions.assertEquals(e.pgno(), a.pgno(), "pgno of page #" + i);
+            assertEquals(e.pgno(), a.pgno(), "pgno of page #" + i);
             if (!Arrays.equals(e.data(), a.data())) {
-                org.junit.jupiter.api.Assertions.fail("bytes of page " + e.pgno() + " differ");
+                fail("bytes of page " + e.pgno() + " differ");
             }
         }
     }
