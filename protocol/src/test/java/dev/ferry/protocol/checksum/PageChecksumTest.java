@@ -43,7 +43,7 @@ class PageChecksumTest {
     }
 
     @Test
-    void flag_isBit63() {
+    void flag_constant_isBit63() {
         assertEquals(0x8000_0000_0000_0000L, PageChecksum.FLAG);
     }
 }

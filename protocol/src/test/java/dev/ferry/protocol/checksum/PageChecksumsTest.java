@@ -44,7 +44,7 @@ class PageChecksumsTest {
     }
 
     @Test
-    void empty_isBit63Only() {
+    void empty_constant_isBit63Only() {
         assertEquals(0x8000_0000_0000_0000L, PageChecksums.EMPTY);
     }
 
