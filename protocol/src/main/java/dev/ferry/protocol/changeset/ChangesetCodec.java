@@ -56,7 +56,10 @@ public final class ChangesetCodec {
     static final int OFF_PGNOS = OFF_PAGE_COUNT + 4;
     /** Bytes before the record length is known: enough to read {@link #recordLength}. */
     public static final int PREFIX_SIZE = OFF_TXID;
-    /** Size of a record with no pages: the fields above, the payload length and the CRC. */
+    /**
+     * Size of a record with no pages: the fields up to the page count, the payload length (4) and
+     * the CRC (4). A record is exactly {@code FIXED_SIZE + 4n + m} bytes.
+     */
     static final int FIXED_SIZE = OFF_PGNOS + 4 + 4;
 
     /** Hard maximum of the uncompressed page images of one changeset (1 GiB). */
@@ -203,7 +206,11 @@ public final class ChangesetCodec {
         if (n * 4 > buf.remaining() - 4L) {
             throw new CorruptChangesetException("changeset txid " + txid + " claims " + n + " pages, more than its record holds");
         }
-        if (pageSize <= 0 || n * pageSize > MAX_PAGE_BYTES) {
+        if (pageSize <= 0) {
+            // Checked here, before rule 2, because the allocation below multiplies by it.
+            throw new CorruptChangesetException("changeset txid " + txid + " page size " + pageSize + " is not positive");
+        }
+        if (n * pageSize > MAX_PAGE_BYTES) {
             throw new CorruptChangesetException("changeset txid " + txid + ": " + n + " pages of " + pageSize
                     + " bytes exceed the maximum " + MAX_PAGE_BYTES);
         }
