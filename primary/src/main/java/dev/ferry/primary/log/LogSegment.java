@@ -58,16 +58,25 @@ final class LogSegment implements AutoCloseable {
         return new LogSegment(p, firstTxid, ch);
     }
 
-    /**
-     * Opens an existing segment. A sealed segment with a valid index loads it; otherwise the
-     * segment is scanned, and (only if {@code truncateTornTail}) cut back at a torn last record.
-     */
-    static LogSegment open(Path path, long firstTxid, boolean truncateTornTail) throws IOException {
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    /** How {@link #open} treats the segment. */
+    enum OpenMode {
+        /** A sealed segment: load its index, or scan it; any bad record is corruption. */
+        SEALED,
+        /** The last segment of a log being opened for writing: scan it and cut a torn tail. */
+        ACTIVE,
+        /** The last segment, read by another process while a server may append: stop at a torn tail. */
+        READ_ONLY_TAIL
+    }
+
+    /** Opens an existing segment as {@code mode} says. */
+    static LogSegment open(Path path, long firstTxid, OpenMode mode) throws IOException {
+        FileChannel ch = mode == OpenMode.READ_ONLY_TAIL
+                ? FileChannel.open(path, StandardOpenOption.READ)
+                : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         LogSegment seg = new LogSegment(path, firstTxid, ch);
         try {
-            if (truncateTornTail || !SegmentIndex.load(seg)) {
-                seg.recover(truncateTornTail);
+            if (mode != OpenMode.SEALED || !SegmentIndex.load(seg)) {
+                seg.recover(mode);
             }
         } catch (IOException | RuntimeException e) {
             ch.close();
@@ -77,7 +86,7 @@ final class LogSegment implements AutoCloseable {
     }
 
     /** Scans every record, rebuilding offsets and generations; see the class notes. */
-    private void recover(boolean truncateTornTail) throws IOException {
+    private void recover(OpenMode mode) throws IOException {
         long fileSize = channel.size();
         long at = 0;
         count = 0;
@@ -125,11 +134,11 @@ final class LogSegment implements AutoCloseable {
             addOffset(at, pos);
             at += RecordFormat.HEADER_SIZE + length;
         }
-        if (problem != null) {
-            if (!truncateTornTail) {
-                throw new CorruptLogException("recover " + path + ": " + problem + " at offset " + at
-                        + " in a sealed segment");
-            }
+        if (problem != null && mode == OpenMode.SEALED) {
+            throw new CorruptLogException("recover " + path + ": " + problem + " at offset " + at
+                    + " in a sealed segment");
+        }
+        if (problem != null && mode == OpenMode.ACTIVE) {
             log.warn("recover {}: {} at offset {}; truncating {} bytes of an unacknowledged append",
                     path, problem, at, fileSize - at);
             channel.truncate(at);

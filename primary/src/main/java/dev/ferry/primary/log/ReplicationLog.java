@@ -45,15 +45,18 @@ public final class ReplicationLog implements AutoCloseable {
     private volatile LogEntry last;
     private boolean newSegmentPendingDirSync;
 
-    private ReplicationLog(Path dir, long segmentBytes) {
+    private final boolean readOnly;
+
+    private ReplicationLog(Path dir, long segmentBytes, boolean readOnly) {
         this.dir = dir;
         this.segmentBytes = segmentBytes;
+        this.readOnly = readOnly;
     }
 
     /** Opens (creating if needed) the log in {@code dir}, recovering as described above. */
     public static ReplicationLog open(Path dir, long segmentBytes) throws IOException {
         Files.createDirectories(dir);
-        ReplicationLog rl = new ReplicationLog(dir, segmentBytes);
+        ReplicationLog rl = new ReplicationLog(dir, segmentBytes, false);
         try {
             rl.load();
         } catch (IOException | RuntimeException e) {
@@ -65,6 +68,24 @@ public final class ReplicationLog implements AutoCloseable {
 
     public static ReplicationLog open(Path dir) throws IOException {
         return open(dir, DEFAULT_SEGMENT_BYTES);
+    }
+
+    /**
+     * Opens a log for reading only, changing nothing on disk, so that it is safe while a server
+     * may be appending: a torn or half-written last record is simply not seen.
+     */
+    public static ReplicationLog openReadOnly(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new java.nio.file.NoSuchFileException(dir.toString(), null, "no replication log here");
+        }
+        ReplicationLog rl = new ReplicationLog(dir, DEFAULT_SEGMENT_BYTES, true);
+        try {
+            rl.load();
+        } catch (IOException | RuntimeException e) {
+            rl.close();
+            throw e;
+        }
+        return rl;
     }
 
     private void load() throws IOException {
@@ -83,7 +104,9 @@ public final class ReplicationLog implements AutoCloseable {
         for (int i = 0; i < firsts.size(); i++) {
             boolean isLast = i == firsts.size() - 1;
             long first = firsts.get(i);
-            LogSegment seg = LogSegment.open(dir.resolve(LogSegment.fileName(first)), first, isLast);
+            LogSegment.OpenMode mode = !isLast ? LogSegment.OpenMode.SEALED
+                    : readOnly ? LogSegment.OpenMode.READ_ONLY_TAIL : LogSegment.OpenMode.ACTIVE;
+            LogSegment seg = LogSegment.open(dir.resolve(LogSegment.fileName(first)), first, mode);
             if (!segments.isEmpty() && segments.get(segments.size() - 1).endTxid() != first) {
                 seg.close();
                 throw new CorruptLogException("open log " + dir + ": segment " + seg.path().getFileName()
@@ -139,6 +162,9 @@ public final class ReplicationLog implements AutoCloseable {
      * its pre-checksum must equal the last post-checksum. Not durable until {@link #sync}.
      */
     public void append(Changeset changeset, byte[] encoded, WalPosition position) throws IOException {
+        if (readOnly) {
+            throw new IllegalStateException("log " + dir + " was opened read-only");
+        }
         LogEntry prev = last;
         long expected = prev == null ? firstTxidForEmpty() : prev.txid() + 1;
         if (changeset.txid() != expected) {
