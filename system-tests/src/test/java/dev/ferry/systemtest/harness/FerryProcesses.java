@@ -1,0 +1,91 @@
+package dev.ferry.systemtest.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * JUnit 5 extension that owns the processes of one test: register it with
+ * {@code @RegisterExtension final FerryProcesses processes = new FerryProcesses();} and start nodes
+ * through it. Each test gets a fresh directory {@code target/system-tests/CLASS/METHOD/} holding
+ * every node's data directory and log, kept after the test for post-mortems. After each test,
+ * passed or failed, every process it started is killed by its handle.
+ */
+public final class FerryProcesses implements BeforeEachCallback, AfterEachCallback {
+    private final List<PrimaryProcess> primaries = new ArrayList<>();
+    private Path testDir;
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        testDir = Path.of("target", "system-tests", context.getRequiredTestClass().getSimpleName(),
+                context.getRequiredTestMethod().getName()).toAbsolutePath();
+        deleteRecursively(testDir);
+        try {
+            Files.createDirectories(testDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("create test directory " + testDir, e);
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        RuntimeException failure = null;
+        for (PrimaryProcess primary : primaries) {
+            try {
+                primary.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        primaries.clear();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Starts a primary with data directory {@code TESTDIR/NODE/data} and log {@code TESTDIR/NODE.log}, and waits until it is ready. */
+    public PrimaryProcess startPrimary(String node) {
+        requireInTest();
+        PrimaryProcess primary = PrimaryProcess.start(PrimaryJar.path(), testDir.resolve(node).resolve("data"),
+                testDir.resolve(node + ".log"));
+        primaries.add(primary);
+        return primary;
+    }
+
+    /** This test's directory, for files the test makes itself (restored databases, command logs). */
+    public Path testDir() {
+        requireInTest();
+        return testDir;
+    }
+
+    private void requireInTest() {
+        if (testDir == null) {
+            throw new IllegalStateException("FerryProcesses is used outside a test; register it with @RegisterExtension");
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("delete the previous run's " + dir, e);
+        }
+    }
+}
