@@ -13,6 +13,10 @@ record Measurement(String name, long operations, long elapsedNanos, Histogram la
         return latencyNanos.getValueAtPercentile(percentile) / (double) TimeUnit.MILLISECONDS.toNanos(1);
     }
 
+    double meanMillis() {
+        return latencyNanos.getMean() / TimeUnit.MILLISECONDS.toNanos(1);
+    }
+
     /** A fresh histogram for request latencies: 1 µs to 1 min at 3 significant digits. */
     static Histogram newLatencyHistogram() {
         return new Histogram(TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MINUTES.toNanos(1), 3);

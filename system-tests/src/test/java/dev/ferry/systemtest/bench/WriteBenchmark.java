@@ -4,6 +4,7 @@ import dev.ferry.systemtest.harness.FerryClient;
 import dev.ferry.systemtest.harness.PrimaryJar;
 import dev.ferry.systemtest.harness.PrimaryProcess;
 import dev.ferry.systemtest.harness.Queried;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,16 +42,18 @@ public final class WriteBenchmark {
                 options.runs(), options.duration().toSeconds(), options.warmup().toSeconds(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), outDir);
         List<String> table = new ArrayList<>();
-        table.add("| run | load | ops/s | p50 ms | p99 ms | ops/s vs raw |");
-        table.add("| --- | --- | ---: | ---: | ---: | ---: |");
+        table.add("| run | load | ops/s | mean ms | p50 ms | p90 ms | p99 ms | ops/s vs raw |");
+        table.add("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (int run = 1; run <= options.runs(); run++) {
             Path runDir = Files.createDirectories(outDir.resolve("run-" + run));
+            String loadBefore = loadAverage();
             List<Measurement> measurements = runOnce(runDir, options);
+            System.out.printf("run %d: load average %s before, %s after%n", run, loadBefore, loadAverage());
             Measurement raw = measurements.get(0);
             for (Measurement m : measurements) {
-                String line = String.format(Locale.ROOT, "| %d | %s | %.0f | %.2f | %.2f | %.2f× |", run, m.name(),
-                        m.opsPerSecond(), m.percentileMillis(50), m.percentileMillis(99),
-                        m.opsPerSecond() / raw.opsPerSecond());
+                String line = String.format(Locale.ROOT, "| %d | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f× |",
+                        run, m.name(), m.opsPerSecond(), m.meanMillis(), m.percentileMillis(50),
+                        m.percentileMillis(90), m.percentileMillis(99), m.opsPerSecond() / raw.opsPerSecond());
                 table.add(line);
                 System.out.println(line);
             }
@@ -81,6 +84,16 @@ public final class WriteBenchmark {
             }
         }
         return measurements;
+    }
+
+    /** The 1, 5 and 15 minute load averages: the machine is shared, so each run records how busy it was. */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
     }
 
     private static void requireRowCount(FerryClient client, long acknowledged) throws Exception {
