@@ -17,8 +17,9 @@ import org.HdrHistogram.Histogram;
 final class RawSqliteInserts {
     private RawSqliteInserts() {}
 
-    /** Inserts for {@code warmup} unmeasured, then for {@code duration} measured. */
-    static Measurement run(Path file, Duration warmup, Duration duration, String payload) throws SQLException {
+    /** Inserts for the warm-up unmeasured, then for the duration measured; {@code when} labels the figure. */
+    static Measurement run(Path file, String when, WriteBenchmark.BenchOptions options, String payload)
+            throws SQLException {
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath())) {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("PRAGMA journal_mode=WAL");
@@ -27,11 +28,12 @@ final class RawSqliteInserts {
             }
             // Autocommit: every executeUpdate is its own transaction, committed and fsynced.
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO t (v) VALUES (?)")) {
-                insertFor(insert, warmup, payload, Measurement.newLatencyHistogram());
+                insertFor(insert, options.warmup(), payload, Measurement.newLatencyHistogram());
                 Histogram latency = Measurement.newLatencyHistogram();
                 long start = System.nanoTime();
-                long count = insertFor(insert, duration, payload, latency);
-                return new Measurement("raw sqlite-jdbc, 1 thread", count, System.nanoTime() - start, latency);
+                long count = insertFor(insert, options.duration(), payload, latency);
+                return new Measurement("raw sqlite-jdbc, 1 thread (" + when + ")", count, System.nanoTime() - start,
+                        latency);
             }
         }
     }
