@@ -226,6 +226,7 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
             walReader.close();
             if (clean && failure == null) {
                 PageChecksumsFile.write(files.checksums(), rlog.lastTxid(), builder.checksums());
+                CleanShutdownMarker.write(files, rlog.lastTxid());
             }
         } catch (IOException e) {
             failure = add(failure, e);

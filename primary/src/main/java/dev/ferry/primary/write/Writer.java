@@ -101,7 +101,7 @@ public final class Writer implements AutoCloseable {
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
                 boolean stop = batch.remove(STOP);
-                runBatch(batch);
+                runInGroups(batch);
                 commitLog.afterBatch();
                 if (stop) {
                     return;
@@ -127,6 +127,61 @@ public final class Writer implements AutoCloseable {
     }
 
     private record Done(WriteRequest request, List<StatementResult> results) {}
+
+    /**
+     * Runs the batch as group commits, except that a VACUUM request runs alone and outside any
+     * transaction (SQLite cannot VACUUM inside one), in queue order.
+     */
+    private void runInGroups(List<WriteRequest> batch) throws FatalWriteException {
+        List<WriteRequest> group = new ArrayList<>();
+        for (WriteRequest r : batch) {
+            if (!isVacuum(r)) {
+                group.add(r);
+                continue;
+            }
+            if (!group.isEmpty()) {
+                runBatch(group);
+                group = new ArrayList<>();
+            }
+            runVacuum(r);
+        }
+        if (!group.isEmpty()) {
+            runBatch(group);
+        }
+    }
+
+    private static boolean isVacuum(WriteRequest r) {
+        for (Statement st : r.statements()) {
+            if (SqlText.scan(st.sql()).firstKeyword().equals("VACUUM")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void runVacuum(WriteRequest r) throws FatalWriteException {
+        if (r.statements().size() != 1) {
+            r.result().completeExceptionally(new StatementFailedException(0,
+                    "VACUUM must be the only statement of its request", null));
+            return;
+        }
+        StatementResult result;
+        try {
+            txidUpperBound = commitLog.lastTxid() + 1;
+            result = runner.execute(r.statements().get(0));
+        } catch (SQLException | IllegalArgumentException e) {
+            txidUpperBound = commitLog.lastTxid();
+            r.result().completeExceptionally(new StatementFailedException(0, e.getMessage(), e));
+            return;
+        }
+        try {
+            long txid = commitLog.captureCommitted();
+            txidUpperBound = txid;
+            r.result().complete(new ExecuteResult(List.of(result), txid));
+        } catch (IOException | RuntimeException e) {
+            throw new FatalWriteException(e);
+        }
+    }
 
     private void runBatch(List<WriteRequest> batch) throws FatalWriteException {
         List<Done> done = new ArrayList<>(batch.size());
