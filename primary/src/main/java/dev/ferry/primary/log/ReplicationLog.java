@@ -34,7 +34,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Appends and syncs come from one thread (the database's writer); reads are thread-safe and may
  * run concurrently with appends.
  */
-public final class ReplicationLog implements AutoCloseable {
+public final class ReplicationLog implements LogReader, AutoCloseable {
     /** Segment size at which a new segment is started. */
     public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
 
@@ -137,12 +137,13 @@ public final class ReplicationLog implements AutoCloseable {
         return last;
     }
 
+    @Override
     public long lastTxid() {
         LogEntry l = last;
         return l == null ? 0 : l.txid();
     }
 
-    /** The first txid the log holds, or 0 if empty. */
+    @Override
     public long firstTxid() {
         for (LogSegment seg : segments) {
             if (seg.count() > 0) {
@@ -210,9 +211,19 @@ public final class ReplicationLog implements AutoCloseable {
         }
     }
 
-    /** The encoded changeset of {@code txid}. */
+    @Override
     public byte[] readEncoded(long txid) throws IOException {
         return segmentFor(txid).readChangeset(txid);
+    }
+
+    @Override
+    public ChangesetCodec.Summary summary(long txid) throws IOException {
+        byte[] bytes = readEncoded(txid);
+        try {
+            return ChangesetCodec.summarize(bytes, 0, bytes.length);
+        } catch (CorruptChangesetException e) {
+            throw new CorruptLogException("read log " + dir + " txid " + txid + ": " + e.getMessage(), e);
+        }
     }
 
     /** The decoded changeset of {@code txid}. */
