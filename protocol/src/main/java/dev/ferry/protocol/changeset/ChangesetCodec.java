@@ -56,6 +56,10 @@ public final class ChangesetCodec {
     static final int OFF_PGNOS = OFF_PAGE_COUNT + 4;
     /** Bytes before the record length is known: enough to read {@link #recordLength}. */
     public static final int PREFIX_SIZE = OFF_TXID;
+    /**
+     * Size of a record with no pages: the fields up to the page count, the payload length (4) and
+     * the CRC (4). A record is exactly {@code FIXED_SIZE + 4n + m} bytes.
+     */
     static final int FIXED_SIZE = OFF_PGNOS + 4 + 4;
 
     /** Hard maximum of the uncompressed page images of one changeset (1 GiB). */
@@ -95,7 +99,7 @@ public final class ChangesetCodec {
             }
         }
         int n = cs.pages().size();
-        int length = FIXED_SIZE + 4 * n + payload.length + 4;
+        int length = FIXED_SIZE + 4 * n + payload.length;
         ByteBuffer buf = ByteBuffer.allocate(length);
         buf.putInt(MAGIC).put(VERSION).put(compression).putShort((short) 0).putInt(length);
         buf.putLong(cs.txid()).putLong(cs.timestampMs()).putInt(cs.pageSize()).putInt(cs.commitPages());
@@ -127,11 +131,45 @@ public final class ChangesetCodec {
         buf.get();
         buf.getShort();
         long length = Integer.toUnsignedLong(buf.getInt());
-        if (length < FIXED_SIZE + 4 || length > MAX_RECORD_BYTES) {
+        if (length < FIXED_SIZE || length > MAX_RECORD_BYTES) {
             throw new CorruptChangesetException("changeset record length " + length + " is outside "
-                    + (FIXED_SIZE + 4) + ".." + MAX_RECORD_BYTES);
+                    + FIXED_SIZE + ".." + MAX_RECORD_BYTES);
         }
         return (int) length;
+    }
+
+    /** The fixed fields of a changeset, read without decoding its pages. */
+    public record Summary(long txid, long timestampMs, int pageSize, int commitPages, long preChecksum,
+                          long postChecksum, int pageCount) {}
+
+    /**
+     * Checks the framing and CRC-32C of the one record of {@code len} bytes at {@code off} and
+     * returns its fixed fields, without decompressing the pages.
+     */
+    public static Summary summarize(byte[] bytes, int off, int len) throws CorruptChangesetException {
+        if (len < PREFIX_SIZE) {
+            throw new CorruptChangesetException("changeset truncated: " + len + " bytes, header needs " + PREFIX_SIZE);
+        }
+        int length = recordLength(bytes, off);
+        if (length != len) {
+            throw new CorruptChangesetException("changeset record length field says " + length + " but "
+                    + len + " bytes were given");
+        }
+        checkCrc(bytes, off, len);
+        ByteBuffer buf = ByteBuffer.wrap(bytes, off, len);
+        buf.position(off + OFF_TXID);
+        return new Summary(buf.getLong(), buf.getLong(), buf.getInt(), buf.getInt(), buf.getLong(), buf.getLong(),
+                buf.getInt());
+    }
+
+    private static void checkCrc(byte[] bytes, int off, int len) throws CorruptChangesetException {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, off, len - 4);
+        int stored = ByteBuffer.wrap(bytes, off + len - 4, 4).getInt();
+        if ((int) crc.getValue() != stored) {
+            throw new CorruptChangesetException("changeset CRC-32C mismatch: stored 0x" + Integer.toHexString(stored)
+                    + ", computed 0x" + Integer.toHexString((int) crc.getValue()));
+        }
     }
 
     /** Decodes the whole of {@code record}. */
@@ -149,13 +187,7 @@ public final class ChangesetCodec {
             throw new CorruptChangesetException("changeset record length field says " + length + " but "
                     + len + " bytes were given");
         }
-        CRC32C crc = new CRC32C();
-        crc.update(bytes, off, len - 4);
-        int stored = ByteBuffer.wrap(bytes, off + len - 4, 4).getInt();
-        if ((int) crc.getValue() != stored) {
-            throw new CorruptChangesetException("changeset CRC-32C mismatch: stored 0x" + Integer.toHexString(stored)
-                    + ", computed 0x" + Integer.toHexString((int) crc.getValue()));
-        }
+        checkCrc(bytes, off, len);
         ByteBuffer buf = ByteBuffer.wrap(bytes, off, len - 4);
         buf.position(off + OFF_COMPRESSION);
         byte compression = buf.get();
@@ -174,7 +206,11 @@ public final class ChangesetCodec {
         if (n * 4 > buf.remaining() - 4L) {
             throw new CorruptChangesetException("changeset txid " + txid + " claims " + n + " pages, more than its record holds");
         }
-        if (pageSize <= 0 || n * pageSize > MAX_PAGE_BYTES) {
+        if (pageSize <= 0) {
+            // Checked here, before rule 2, because the allocation below multiplies by it.
+            throw new CorruptChangesetException("changeset txid " + txid + " page size " + pageSize + " is not positive");
+        }
+        if (n * pageSize > MAX_PAGE_BYTES) {
             throw new CorruptChangesetException("changeset txid " + txid + ": " + n + " pages of " + pageSize
                     + " bytes exceed the maximum " + MAX_PAGE_BYTES);
         }

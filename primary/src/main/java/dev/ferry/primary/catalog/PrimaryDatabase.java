@@ -1,0 +1,262 @@
+package dev.ferry.primary.catalog;
+
+import dev.ferry.primary.capture.CapturedTransaction;
+import dev.ferry.primary.capture.ChangesetBuilder;
+import dev.ferry.primary.capture.WalReader;
+import dev.ferry.primary.capture.WalTransaction;
+import dev.ferry.primary.log.ReplicationLog;
+import dev.ferry.primary.write.CommitLog;
+import dev.ferry.primary.write.ExecuteResult;
+import dev.ferry.primary.write.QueryResult;
+import dev.ferry.primary.write.Statement;
+import dev.ferry.primary.write.StatementFailedException;
+import dev.ferry.primary.write.StatementRunner;
+import dev.ferry.primary.write.Writer;
+import dev.ferry.protocol.checksum.PageChecksums;
+import dev.ferry.protocol.checksum.PageChecksumsFile;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One open database: its writer, its read-only query connection, its WAL capture and its log.
+ *
+ * <h2>Checkpoints</h2>
+ * Connections run with {@code wal_autocheckpoint=0}. After a batch, once enough frames have
+ * accumulated, the writer thread runs a PASSIVE checkpoint (every frame in the WAL is already
+ * durable in the log, because capture precedes the answer), fsyncs the WAL, and persists the page
+ * checksums at the current txid. That order is what lets recovery skip pages not touched since.
+ *
+ * <p>Thread-safe: execute and query may be called from any thread; capture and checkpoints run
+ * on the writer thread; {@link #info()} reads a snapshot published by the writer thread.
+ */
+final class PrimaryDatabase implements CommitLog, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PrimaryDatabase.class);
+
+    /** Pages captured since the last checkpoint after which the writer checkpoints. */
+    static final int CHECKPOINT_PAGES = 2000;
+
+    private final String name;
+    private final DatabaseFiles files;
+    private final ReplicationLog rlog;
+    private final ChangesetBuilder builder;
+    private final WalReader walReader;
+    private final Clock clock;
+    private final Connection writerConnection;
+    private final Connection readerConnection;
+    private final StatementRunner readerRunner;
+    private final Writer writer;
+    private final Object queryLock = new Object();
+    private volatile DatabaseInfo info;
+    private long pagesSinceCheckpoint;
+
+    private PrimaryDatabase(String name, DatabaseFiles files, DatabaseRecovery.Recovered recovered, Clock clock,
+                            Consumer<PrimaryDatabase> onFatal) throws SQLException, IOException {
+        this.name = name;
+        this.files = files;
+        this.rlog = recovered.log();
+        this.clock = clock;
+        this.builder = new ChangesetBuilder(recovered.checksums(), rlog.lastTxid());
+        this.walReader = new WalReader(files.wal());
+        publishInfo();
+        Connection w = null;
+        Connection r = null;
+        try {
+            w = SqliteConnections.writer(files);
+            r = SqliteConnections.reader(files);
+            this.writerConnection = w;
+            this.readerConnection = r;
+            this.readerRunner = new StatementRunner(r);
+            // Recovery left the WAL empty: everything the writer captures from now on is new.
+            if (!walReader.readCommitted().isEmpty()) {
+                throw new IOException("open " + name + ": the WAL holds transactions after recovery emptied it");
+            }
+            this.writer = new Writer(name, w, this, cause -> onFatal.accept(this));
+        } catch (SQLException | IOException | RuntimeException e) {
+            closeQuietly(r, e);
+            closeQuietly(w, e);
+            throw e;
+        }
+    }
+
+    static PrimaryDatabase open(String name, DatabaseFiles files, Clock clock, Consumer<PrimaryDatabase> onFatal)
+            throws IOException, DatabaseUnavailableException {
+        DatabaseRecovery.Recovered recovered = new DatabaseRecovery(name, files).recover(clock.millis());
+        try {
+            return new PrimaryDatabase(name, files, recovered, clock, onFatal);
+        } catch (SQLException | IOException | RuntimeException e) {
+            try {
+                recovered.log().close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("open " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    String name() {
+        return name;
+    }
+
+    DatabaseInfo info() {
+        return info;
+    }
+
+    private void publishInfo() {
+        PageChecksums sums = builder.checksums();
+        info = new DatabaseInfo(name, rlog.lastTxid(), sums.databaseChecksum(), sums.pageSize(), sums.pageCount(),
+                rlog.sizeBytes());
+    }
+
+    CompletableFuture<ExecuteResult> execute(List<Statement> statements) {
+        return writer.submit(statements);
+    }
+
+    CompletableFuture<QueryResult> query(Statement statement, Executor executor) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return runQuery(statement);
+            } catch (StatementFailedException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, executor);
+    }
+
+    /**
+     * Runs a query in its own read transaction. The read snapshot is taken first (reading the
+     * schema page), then the writer's txid upper bound is read: the answer's txid is therefore at
+     * least the txid of everything the query saw, so waiting for it on a replica is enough to
+     * read one's own writes there.
+     */
+    private QueryResult runQuery(Statement statement) throws StatementFailedException {
+        synchronized (queryLock) {
+            try {
+                try (java.sql.Statement st = readerConnection.createStatement()) {
+                    st.execute("BEGIN");
+                    try (ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_schema")) {
+                        rs.next();
+                    }
+                }
+                long txid = writer.txidUpperBound();
+                try {
+                    return readerRunner.query(statement, txid);
+                } finally {
+                    try (java.sql.Statement st = readerConnection.createStatement()) {
+                        st.execute("COMMIT");
+                    }
+                }
+            } catch (SQLException e) {
+                throw new StatementFailedException(0, e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public long captureCommitted() throws IOException {
+        List<WalTransaction> txs = walReader.readCommitted();
+        if (txs.isEmpty()) {
+            return rlog.lastTxid();
+        }
+        for (WalTransaction tx : txs) {
+            CapturedTransaction c = builder.build(tx, clock.millis());
+            rlog.append(c.changeset(), c.encoded(), c.position());
+            pagesSinceCheckpoint += c.changeset().pages().size();
+        }
+        rlog.sync();
+        publishInfo();
+        return rlog.lastTxid();
+    }
+
+    @Override
+    public long lastTxid() {
+        return rlog.lastTxid();
+    }
+
+    @Override
+    public void afterBatch() throws IOException {
+        if (pagesSinceCheckpoint >= CHECKPOINT_PAGES) {
+            checkpoint();
+        }
+    }
+
+    /** See the class notes: PASSIVE checkpoint, fsync the WAL, then persist the checksums. */
+    private void checkpoint() throws IOException {
+        try (java.sql.Statement st = writerConnection.createStatement();
+             ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+            rs.next();
+        } catch (SQLException e) {
+            throw new IOException("checkpoint " + name + ": " + e.getMessage(), e);
+        }
+        walReader.force();
+        PageChecksumsFile.write(files.checksums(), rlog.lastTxid(), builder.checksums());
+        pagesSinceCheckpoint = 0;
+    }
+
+    /**
+     * Finishes queued writes, then closes SQLite (whose last connection folds the WAL into the
+     * database file), and persists the checksums so the next open replays nothing.
+     */
+    @Override
+    public void close() throws IOException {
+        writer.close();
+        boolean clean = !writer.isFailed();
+        IOException failure = null;
+        try {
+            readerRunner.close();
+            readerConnection.close();
+            if (clean) {
+                walReader.force();
+            }
+            writerConnection.close();
+        } catch (SQLException e) {
+            failure = new IOException("close " + name + ": " + e.getMessage(), e);
+        }
+        try {
+            walReader.close();
+            if (clean && failure == null) {
+                PageChecksumsFile.write(files.checksums(), rlog.lastTxid(), builder.checksums());
+                CleanShutdownMarker.write(files, rlog.lastTxid());
+            }
+        } catch (IOException e) {
+            failure = add(failure, e);
+        }
+        try {
+            rlog.close();
+        } catch (IOException e) {
+            failure = add(failure, e);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        log.debug("closed {} at txid {}", name, info.txid());
+    }
+
+    private static IOException add(IOException first, IOException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
+    }
+
+    private static void closeQuietly(Connection c, Exception primary) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                primary.addSuppressed(e);
+            }
+        }
+    }
+}

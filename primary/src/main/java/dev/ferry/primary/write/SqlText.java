@@ -1,0 +1,157 @@
+package dev.ferry.primary.write;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Lexical facts about one SQL string that JDBC does not expose: the parameter each index binds
+ * (SQLite numbers {@code ?} as the next index, {@code ?NNN} as NNN, and gives each distinct
+ * {@code :name}, {@code @name} or {@code $name} the next index at its first appearance), and
+ * whether anything follows the first statement.
+ *
+ * <p>The scan skips string literals, quoted identifiers ({@code "x"}, {@code `x`}, {@code [x]})
+ * and comments, as SQLite's tokenizer does. It does not parse SQL; SQLite still compiles the
+ * statement and rejects anything malformed.
+ */
+public final class SqlText {
+    private final List<String> parameterNames;
+    private final boolean hasTrailingStatement;
+    private final String firstKeyword;
+
+    private SqlText(List<String> parameterNames, boolean hasTrailingStatement, String firstKeyword) {
+        this.parameterNames = parameterNames;
+        this.hasTrailingStatement = hasTrailingStatement;
+        this.firstKeyword = firstKeyword;
+    }
+
+    /** The first word of the statement, upper-cased ("" if none), after comments and blanks. */
+    public String firstKeyword() {
+        return firstKeyword;
+    }
+
+    /** Parameter names by index (index 1 at position 0); null for a positional parameter. */
+    public List<String> parameterNames() {
+        return parameterNames;
+    }
+
+    /** True if non-blank, non-comment text follows the first statement's terminating semicolon. */
+    public boolean hasTrailingStatement() {
+        return hasTrailingStatement;
+    }
+
+    public static SqlText scan(String sql) {
+        String first = firstWord(sql);
+        List<String> names = new ArrayList<>();
+        int n = sql.length();
+        int i = 0;
+        boolean ended = false;
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (ended) {
+                if (Character.isWhitespace(c) || c == ';') {
+                    i++;
+                    continue;
+                }
+                int skipped = skipComment(sql, i);
+                if (skipped > i) {
+                    i = skipped;
+                    continue;
+                }
+                return new SqlText(names, true, first);
+            }
+            int skipped = skipComment(sql, i);
+            if (skipped > i) {
+                i = skipped;
+            } else if (c == '\'' || c == '"' || c == '`') {
+                i = skipQuoted(sql, i, c);
+            } else if (c == '[') {
+                int close = sql.indexOf(']', i + 1);
+                i = close < 0 ? n : close + 1;
+            } else if (c == ';') {
+                ended = true;
+                i++;
+            } else if (c == '?') {
+                int j = i + 1;
+                while (j < n && Character.isDigit(sql.charAt(j))) {
+                    j++;
+                }
+                if (j > i + 1) {
+                    int index = Integer.parseInt(sql.substring(i + 1, j));
+                    while (names.size() < index) {
+                        names.add(null);
+                    }
+                } else {
+                    names.add(null);
+                }
+                i = j;
+            } else if ((c == ':' || c == '@' || c == '$') && i + 1 < n && isIdentChar(sql.charAt(i + 1))) {
+                int j = i + 1;
+                while (j < n && isIdentChar(sql.charAt(j))) {
+                    j++;
+                }
+                String name = sql.substring(i + 1, j);
+                if (!names.contains(name)) {
+                    names.add(name);
+                }
+                i = j;
+            } else {
+                i++;
+            }
+        }
+        return new SqlText(names, false, first);
+    }
+
+    private static String firstWord(String sql) {
+        int i = 0;
+        int n = sql.length();
+        while (i < n) {
+            int skipped = skipComment(sql, i);
+            if (skipped > i) {
+                i = skipped;
+            } else if (Character.isWhitespace(sql.charAt(i))) {
+                i++;
+            } else {
+                break;
+            }
+        }
+        int j = i;
+        while (j < n && Character.isLetter(sql.charAt(j))) {
+            j++;
+        }
+        return sql.substring(i, j).toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private static boolean isIdentChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c > 0x7f;
+    }
+
+    private static int skipComment(String sql, int i) {
+        int n = sql.length();
+        if (sql.startsWith("--", i)) {
+            int nl = sql.indexOf('\n', i);
+            return nl < 0 ? n : nl + 1;
+        }
+        if (sql.startsWith("/*", i)) {
+            int end = sql.indexOf("*/", i + 2);
+            return end < 0 ? n : end + 2;
+        }
+        return i;
+    }
+
+    /** Skips a literal quoted with {@code q}; a doubled quote is an escaped quote. */
+    private static int skipQuoted(String sql, int i, char q) {
+        int j = i + 1;
+        int n = sql.length();
+        while (j < n) {
+            if (sql.charAt(j) == q) {
+                if (j + 1 < n && sql.charAt(j + 1) == q) {
+                    j += 2;
+                    continue;
+                }
+                return j + 1;
+            }
+            j++;
+        }
+        return n;
+    }
+}
