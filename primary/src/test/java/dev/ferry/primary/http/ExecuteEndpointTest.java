@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.primary.http.ApiServer.Reply;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,6 +114,40 @@ class ExecuteEndpointTest {
         JsonNode answer = api.execute("orders", "[\"INSERT INTO t(a) VALUES (1)\"]");
 
         assertEquals(1, answer.get("results").get(0).get("rows_affected").asInt());
+    }
+
+    @Test
+    void execute_concurrentClients_everyWriteAnsweredAndPresent() throws Exception {
+        int clients = 16;
+        int writesEach = 5;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<List<Long>>> txids = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                txids.add(pool.submit(() -> {
+                    List<Long> mine = new ArrayList<>();
+                    for (int w = 0; w < writesEach; w++) {
+                        mine.add(api.execute("orders", "[[\"INSERT INTO t(a, b) VALUES (?, ?)\", " + client + ", " + w + "]]")
+                                .get("txid").asLong());
+                    }
+                    return mine;
+                }));
+            }
+            long highest = 0;
+            for (Future<List<Long>> client : txids) {
+                List<Long> mine = client.get(60, TimeUnit.SECONDS);
+                for (int i = 1; i < mine.size(); i++) {
+                    assertTrue(mine.get(i) > mine.get(i - 1), "one client's txids must increase: " + mine);
+                }
+                highest = Math.max(highest, mine.get(mine.size() - 1));
+            }
+
+            assertEquals("[[" + clients * writesEach + "]]", api.query("orders", "SELECT count(*) FROM t").get("rows").toString());
+            assertEquals(highest, api.get("/v1/databases/orders").body().get("txid").asLong());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
