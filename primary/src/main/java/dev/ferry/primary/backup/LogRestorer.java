@@ -1,11 +1,11 @@
 package dev.ferry.primary.backup;
 
+import dev.ferry.primary.fileops.FileOps;
 import dev.ferry.primary.log.ReplicationLog;
 import dev.ferry.protocol.changeset.Changeset;
 import dev.ferry.protocol.checksum.PageChecksum;
 import dev.ferry.protocol.checksum.PageChecksums;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -59,9 +59,7 @@ public final class LogRestorer {
         try {
             Result r = replay(rlog, txid, tmp);
             Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
-            try (FileChannel dir = FileChannel.open(abs.getParent(), StandardOpenOption.READ)) {
-                dir.force(true);
-            }
+            FileOps.fsyncDirectory(abs.getParent());
             return r;
         } finally {
             Files.deleteIfExists(tmp);
@@ -85,7 +83,7 @@ public final class LogRestorer {
                 }
                 sums.resize(cs.commitPages());
                 for (Changeset.Page p : cs.pages()) {
-                    write(ch, p.data(), (long) (p.pgno() - 1) * cs.pageSize());
+                    FileOps.writeFully(ch, p.data(), (long) (p.pgno() - 1) * cs.pageSize());
                     sums.setPage(p.pgno(), p.data());
                 }
                 ch.truncate((long) cs.commitPages() * cs.pageSize());
@@ -126,25 +124,10 @@ public final class LogRestorer {
             if (pgno == lockPgno) {
                 continue;
             }
-            ByteBuffer buf = ByteBuffer.wrap(page);
-            long at = (long) (pgno - 1) * pageSize;
-            while (buf.hasRemaining()) {
-                int n = ch.read(buf, at);
-                if (n < 0) {
-                    throw new IOException("unexpected end of file at page " + pgno);
-                }
-                at += n;
-            }
+            FileOps.readFully(ch, page, (long) (pgno - 1) * pageSize, "page " + pgno);
             sums.set(pgno, PageChecksum.of(pgno, page));
         }
         return sums.databaseChecksum();
     }
 
-    private static void write(FileChannel ch, byte[] data, long at) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(data);
-        long p = at;
-        while (buf.hasRemaining()) {
-            p += ch.write(buf, p);
-        }
-    }
 }

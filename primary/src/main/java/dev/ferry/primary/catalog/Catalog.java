@@ -1,5 +1,6 @@
 package dev.ferry.primary.catalog;
 
+import dev.ferry.primary.fileops.FileOps;
 import dev.ferry.primary.write.ExecuteResult;
 import dev.ferry.primary.write.QueryResult;
 import dev.ferry.primary.write.Statement;
@@ -151,7 +152,7 @@ public final class Catalog implements AutoCloseable {
             }
             Path aside = databasesDir.resolve(DELETING_PREFIX + name + "-" + Long.toHexString(System.nanoTime()));
             Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
-            FileSync.directory(databasesDir);
+            FileOps.fsyncDirectory(databasesDir);
             DirectoryDeleter.deleteRecursively(aside);
             log.info("deleted database {}", name);
         } finally {

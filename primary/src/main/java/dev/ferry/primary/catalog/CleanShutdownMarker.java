@@ -1,13 +1,11 @@
 package dev.ferry.primary.catalog;
 
+import dev.ferry.primary.fileops.FileOps;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.zip.CRC32C;
 
@@ -39,18 +37,7 @@ final class CleanShutdownMarker {
         CRC32C crc = new CRC32C();
         crc.update(buf.array(), 0, SIZE - 4);
         buf.putInt((int) crc.getValue());
-        buf.flip();
-        Path p = path(files);
-        Path tmp = p.resolveSibling("clean-shutdown.tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        }
-        Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        FileSync.directory(files.dir());
+        FileOps.replaceAtomically(path(files), buf.array(), true);
     }
 
     /**
@@ -66,7 +53,7 @@ final class CleanShutdownMarker {
             return false;
         }
         Files.delete(p);
-        FileSync.directory(files.dir());
+        FileOps.fsyncDirectory(files.dir());
         if (bytes.length != SIZE || Files.exists(files.wal()) && Files.size(files.wal()) > 0) {
             return false;
         }

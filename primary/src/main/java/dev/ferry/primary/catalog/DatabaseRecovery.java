@@ -4,6 +4,7 @@ import dev.ferry.primary.capture.CapturedTransaction;
 import dev.ferry.primary.capture.ChangesetBuilder;
 import dev.ferry.primary.capture.WalReader;
 import dev.ferry.primary.capture.WalTransaction;
+import dev.ferry.primary.fileops.FileOps;
 import dev.ferry.primary.log.LogEntry;
 import dev.ferry.primary.log.ReplicationLog;
 import dev.ferry.protocol.changeset.Changeset;
@@ -11,7 +12,6 @@ import dev.ferry.protocol.checksum.PageChecksum;
 import dev.ferry.protocol.checksum.PageChecksums;
 import dev.ferry.protocol.checksum.PageChecksumsFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
@@ -235,7 +235,7 @@ final class DatabaseRecovery {
                 if (sums.get(pgno) == 0) {
                     continue;
                 }
-                readFully(ch, page, (long) (pgno - 1) * pageSize);
+                FileOps.readFully(ch, page, (long) (pgno - 1) * pageSize, files.db());
                 if (PageChecksum.of(pgno, page) != sums.get(pgno)) {
                     bad.add(pgno);
                 }
@@ -250,27 +250,11 @@ final class DatabaseRecovery {
             for (long t = from; t <= rlog.lastTxid(); t++) {
                 Changeset cs = rlog.read(t);
                 for (Changeset.Page p : cs.pages()) {
-                    ByteBuffer buf = ByteBuffer.wrap(p.data());
-                    long at = (long) (p.pgno() - 1) * cs.pageSize();
-                    while (buf.hasRemaining()) {
-                        at += ch.write(buf, at);
-                    }
+                    FileOps.writeFully(ch, p.data(), (long) (p.pgno() - 1) * cs.pageSize());
                 }
             }
             ch.truncate((long) finalPages * pageSize);
             ch.force(true);
-        }
-    }
-
-    private static void readFully(FileChannel ch, byte[] dst, long position) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(dst);
-        long p = position;
-        while (buf.hasRemaining()) {
-            int n = ch.read(buf, p);
-            if (n < 0) {
-                throw new IOException("read past end of database file at offset " + p);
-            }
-            p += n;
         }
     }
 

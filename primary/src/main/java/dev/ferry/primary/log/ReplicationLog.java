@@ -1,6 +1,7 @@
 package dev.ferry.primary.log;
 
 import dev.ferry.primary.capture.WalPosition;
+import dev.ferry.primary.fileops.FileOps;
 import dev.ferry.protocol.changeset.Changeset;
 import dev.ferry.protocol.changeset.ChangesetCodec;
 import dev.ferry.protocol.changeset.CorruptChangesetException;
@@ -8,8 +9,6 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -56,14 +55,7 @@ public final class ReplicationLog implements AutoCloseable {
     /** Opens (creating if needed) the log in {@code dir}, recovering as described above. */
     public static ReplicationLog open(Path dir, long segmentBytes) throws IOException {
         Files.createDirectories(dir);
-        ReplicationLog rl = new ReplicationLog(dir, segmentBytes, false);
-        try {
-            rl.load();
-        } catch (IOException | RuntimeException e) {
-            rl.close();
-            throw e;
-        }
-        return rl;
+        return load(new ReplicationLog(dir, segmentBytes, false));
     }
 
     public static ReplicationLog open(Path dir) throws IOException {
@@ -78,7 +70,10 @@ public final class ReplicationLog implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             throw new java.nio.file.NoSuchFileException(dir.toString(), null, "no replication log here");
         }
-        ReplicationLog rl = new ReplicationLog(dir, DEFAULT_SEGMENT_BYTES, true);
+        return load(new ReplicationLog(dir, DEFAULT_SEGMENT_BYTES, true));
+    }
+
+    private static ReplicationLog load(ReplicationLog rl) throws IOException {
         try {
             rl.load();
         } catch (IOException | RuntimeException e) {
@@ -210,9 +205,7 @@ public final class ReplicationLog implements AutoCloseable {
         if (newSegmentPendingDirSync) {
             // The segment file's directory entry must be durable too, or a crash could lose the
             // whole (fsynced) file.
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true);
-            }
+            FileOps.fsyncDirectory(dir);
             newSegmentPendingDirSync = false;
         }
     }
