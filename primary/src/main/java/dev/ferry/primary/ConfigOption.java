@@ -1,0 +1,44 @@
+package dev.ferry.primary;
+
+import java.util.Locale;
+
+/**
+ * The options of {@code ferry-primary serve}. Each has one name used three ways: the flag
+ * {@code --NAME}, the YAML key {@code NAME} and the environment variable {@code FERRY_NAME} (upper
+ * case, '-' as '_').
+ */
+enum ConfigOption {
+    CONFIG("config", null),
+    DATA_DIR("data-dir", "./ferry-data"),
+    BIND("bind", "127.0.0.1"),
+    HTTP_PORT("http-port", "8080"),
+    REPLICATION_PORT("replication-port", "7070"),
+    MAX_BODY_BYTES("max-body-bytes", "16MiB"),
+    SHUTDOWN_TIMEOUT_MS("shutdown-timeout-ms", "10000");
+
+    private final String key;
+    private final String defaultValue;
+
+    ConfigOption(String key, String defaultValue) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+    }
+
+    /** The YAML key, and the flag without its leading "--". */
+    String key() {
+        return key;
+    }
+
+    String flag() {
+        return "--" + key;
+    }
+
+    String envVariable() {
+        return "FERRY_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    /** The value used when no flag, variable or file sets one; null if the option has none. */
+    String defaultValue() {
+        return defaultValue;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.ferry.primary.http;
+
+import dev.ferry.primary.catalog.Catalog;
+import dev.ferry.primary.catalog.CreateOptions;
+import dev.ferry.primary.catalog.DatabaseName;
+import dev.ferry.primary.catalog.InvalidDatabaseNameException;
+import dev.ferry.primary.write.Statement;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Serves one request: routes it, validates the database name and the body, and hands the work to
+ * the catalog. Called on an event-loop thread, so it never blocks: administration (create, list,
+ * info, delete may touch the disk) runs on {@code adminExecutor}, and execute and query return the
+ * catalog's own futures, which complete on the catalog's threads.
+ *
+ * <p>Thread-safe; one instance serves every channel.
+ */
+final class Api {
+    private final Catalog catalog;
+    private final Executor adminExecutor;
+
+    Api(Catalog catalog, Executor adminExecutor) {
+        this.catalog = catalog;
+        this.adminExecutor = adminExecutor;
+    }
+
+    /**
+     * Answers a request. The returned future always completes normally: failures become error
+     * responses. Reads {@code body} before returning and does not take ownership of it.
+     */
+    CompletableFuture<ApiResponse> handle(HttpMethod method, String uri, ByteBuf body) {
+        CompletableFuture<ApiResponse> answer;
+        try {
+            answer = dispatch(Router.route(method, uri), body);
+        } catch (ApiException | InvalidDatabaseNameException | RuntimeException e) {
+            // A RuntimeException here is a synchronous failure of the catalog or a saturated admin
+            // executor; it is answered like any other failure.
+            answer = CompletableFuture.failedFuture(e);
+        }
+        return answer.handle((response, failure) -> failure == null ? response : Failures.toResponse(failure));
+    }
+
+    private CompletableFuture<ApiResponse> dispatch(Route route, ByteBuf body)
+            throws ApiException, InvalidDatabaseNameException {
+        return switch (route.endpoint()) {
+            case HEALTH -> CompletableFuture.completedFuture(ApiResponse.of(HttpResponseStatus.OK, ResponseBodies.health()));
+            case LIST_DATABASES -> admin(() -> ApiResponse.of(HttpResponseStatus.OK, ResponseBodies.databases(catalog.list())));
+            case CREATE_DATABASE -> create(DatabaseName.check(route.database()), RequestBodies.createOptions(body));
+            case DATABASE_INFO -> info(DatabaseName.check(route.database()));
+            case DELETE_DATABASE -> delete(DatabaseName.check(route.database()));
+            case EXECUTE -> execute(DatabaseName.check(route.database()), RequestBodies.statements(body));
+            case QUERY -> query(DatabaseName.check(route.database()), RequestBodies.query(body));
+        };
+    }
+
+    private CompletableFuture<ApiResponse> create(String name, CreateOptions options) {
+        return admin(() -> ApiResponse.of(HttpResponseStatus.CREATED, ResponseBodies.database(catalog.create(name, options))));
+    }
+
+    private CompletableFuture<ApiResponse> info(String name) {
+        return admin(() -> ApiResponse.of(HttpResponseStatus.OK, ResponseBodies.database(catalog.info(name))));
+    }
+
+    private CompletableFuture<ApiResponse> delete(String name) {
+        return admin(() -> {
+            catalog.delete(name);
+            return ApiResponse.noContent();
+        });
+    }
+
+    private CompletableFuture<ApiResponse> execute(String name, List<Statement> statements) {
+        return catalog.execute(name, statements)
+                .thenApply(result -> ApiResponse.of(HttpResponseStatus.OK, ResponseBodies.executed(result)));
+    }
+
+    private CompletableFuture<ApiResponse> query(String name, Statement statement) {
+        return catalog.query(name, statement)
+                .thenApply(result -> ApiResponse.of(HttpResponseStatus.OK, ResponseBodies.queried(result)));
+    }
+
+    /** Runs catalog administration off the event loop. */
+    private CompletableFuture<ApiResponse> admin(Callable<ApiResponse> work) {
+        CompletableFuture<ApiResponse> answer = new CompletableFuture<>();
+        adminExecutor.execute(() -> {
+            try {
+                answer.complete(work.call());
+            } catch (Throwable e) {
+                // Even an Error must answer the request, or its connection would wait forever.
+                answer.completeExceptionally(e);
+            }
+        });
+        return answer;
+    }
+}
