@@ -34,6 +34,8 @@ public final class LogRestorer {
     /** What a restore produced. */
     public record Result(long txid, long checksum, int pageCount, int pageSize) {}
 
+    private static final long PROGRESS_INTERVAL_NANOS = 2_000_000_000L;
+
     private LogRestorer() {}
 
     /** Restores to the log's last txid. */
@@ -69,7 +71,7 @@ public final class LogRestorer {
     private static Result replay(ReplicationLog rlog, long txid, Path file) throws IOException {
         PageChecksums sums = null;
         long started = System.nanoTime();
-        int lastPercent = -1;
+        long lastProgressNanos = started;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
             for (long t = 1; t <= txid; t++) {
@@ -91,10 +93,11 @@ public final class LogRestorer {
                     throw new IOException(String.format("restore: txid %d post-checksum %016x does not match its pages %016x",
                             t, cs.postChecksum(), sums.databaseChecksum()));
                 }
-                int percent = (int) (100 * t / txid);
-                if (percent / 10 != lastPercent / 10) {
-                    lastPercent = percent;
-                    log.info("restore {}: {}% (txid {} of {})", rlog.directory(), percent, t, txid);
+                long now = System.nanoTime();
+                if (now - lastProgressNanos > PROGRESS_INTERVAL_NANOS) {
+                    lastProgressNanos = now;
+                    log.info("restore {}: {}% (txid {} of {}, {} txids/s)", rlog.directory(), 100 * t / txid, t,
+                            txid, String.format("%.0f", t / ((now - started) / 1e9)));
                 }
             }
             if (ch.size() < (long) sums.pageCount() * sums.pageSize()) {
