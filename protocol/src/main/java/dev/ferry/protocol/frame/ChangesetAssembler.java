@@ -33,7 +33,7 @@ public final class ChangesetAssembler implements AutoCloseable {
 
     public ChangesetAssembler(String db) {
         if (!Fields.isDatabaseName(db)) {
-            throw new IllegalArgumentException("db " + DatabasePosition.quoted(db) + " is not a database name");
+            throw new IllegalArgumentException("db " + Fields.quoted(db) + " is not a database name");
         }
         this.db = db;
     }

@@ -38,7 +38,7 @@ public final class ChangesetChunker implements Iterator<ChangesetFrame> {
      */
     public ChangesetChunker(String db, ByteBuf encoded, int maxDataBytes) {
         if (!Fields.isDatabaseName(db)) {
-            throw new IllegalArgumentException("db " + DatabasePosition.quoted(db) + " is not a database name");
+            throw new IllegalArgumentException("db " + Fields.quoted(db) + " is not a database name");
         }
         if (maxDataBytes < 1 || maxDataBytes > ChangesetFrame.maxDataBytes(db)) {
             throw new IllegalArgumentException("maxDataBytes " + maxDataBytes + " is outside 1.."

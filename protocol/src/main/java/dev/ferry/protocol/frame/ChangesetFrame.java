@@ -40,7 +40,7 @@ public record ChangesetFrame(String db, int flags, int totalLength, ByteBuf data
     public static final int LAST = 2;
 
     public ChangesetFrame {
-        Fields.rule(Fields.isDatabaseName(db), 1, "db " + DatabasePosition.quoted(db) + " is not a database name");
+        Fields.rule(Fields.isDatabaseName(db), 1, "db " + Fields.quoted(db) + " is not a database name");
         Fields.rule((flags & ~(FIRST | LAST)) == 0, 2, "flags 0x" + Integer.toHexString(flags) + " set reserved bits");
         Fields.rule(totalLength >= ChangesetCodec.FIXED_SIZE && totalLength <= ChangesetCodec.MAX_RECORD_BYTES, 3,
                 "totalLength " + Integer.toUnsignedString(totalLength) + " is outside " + ChangesetCodec.FIXED_SIZE

@@ -30,7 +30,7 @@ public record DatabasePosition(String db, long txid, long checksum) {
 
     /** Rules 1 to 3 above; also the rules of every frame made of a db and a position. */
     static void validate(String db, long txid, long checksum) {
-        Fields.rule(Fields.isDatabaseName(db), 1, "db " + quoted(db) + " is not a database name");
+        Fields.rule(Fields.isDatabaseName(db), 1, "db " + Fields.quoted(db) + " is not a database name");
         Fields.rule(txid >= 1, 2, "db " + db + " txid " + txid + " is below 1");
         Fields.rule(Fields.isChecksum(checksum), 3,
                 "db " + db + " checksum " + Long.toHexString(checksum) + " lacks bit 63");
@@ -53,9 +53,5 @@ public record DatabasePosition(String db, long txid, long checksum) {
     @Override
     public String toString() {
         return db + "@" + String.format("%016x/%016x", txid, checksum);
-    }
-
-    static String quoted(String s) {
-        return s == null ? "null" : "\"" + s + "\"";
     }
 }

@@ -20,7 +20,7 @@ import io.netty.buffer.ByteBuf;
 public record DatabaseRemovedFrame(String db) implements Frame {
 
     public DatabaseRemovedFrame {
-        Fields.rule(Fields.isDatabaseName(db), 1, "db " + DatabasePosition.quoted(db) + " is not a database name");
+        Fields.rule(Fields.isDatabaseName(db), 1, "db " + Fields.quoted(db) + " is not a database name");
     }
 
     @Override

@@ -48,8 +48,13 @@ final class Fields {
         }
     }
 
-    /** Rule text for a string field that must fit its limit. */
+    /** Whether {@code value} is present and at most {@code maxBytes} bytes of UTF-8. */
     static boolean fits(String value, int maxBytes) {
         return value != null && utf8Bytes(value) <= maxBytes;
+    }
+
+    /** {@code value} in quotes for a message, so that an empty or blank name is visible. */
+    static String quoted(String value) {
+        return value == null ? "null" : "\"" + value + "\"";
     }
 }

@@ -50,7 +50,7 @@ public record SnapshotChunkFrame(String db, int firstPgno, int pageCount, int pa
     private static final int ZSTD_LEVEL = 1;
 
     public SnapshotChunkFrame {
-        Fields.rule(Fields.isDatabaseName(db), 1, "db " + DatabasePosition.quoted(db) + " is not a database name");
+        Fields.rule(Fields.isDatabaseName(db), 1, "db " + Fields.quoted(db) + " is not a database name");
         Fields.rule(firstPgno >= 1, 2, "firstPgno " + Integer.toUnsignedString(firstPgno) + " is outside 1..2^31-1");
         Fields.rule(pageCount >= 1 && firstPgno - 1L + pageCount <= Integer.MAX_VALUE, 3,
                 "pageCount " + Integer.toUnsignedString(pageCount) + " from page " + firstPgno

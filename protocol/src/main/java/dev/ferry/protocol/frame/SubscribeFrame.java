@@ -43,7 +43,7 @@ public record SubscribeFrame(List<String> patterns, List<DatabasePosition> posit
         Fields.rule(patterns.size() <= Limits.MAX_PATTERNS, 1,
                 patterns.size() + " patterns are above the maximum " + Limits.MAX_PATTERNS);
         for (String pattern : patterns) {
-            Fields.rule(Fields.isPattern(pattern), 1, "pattern " + DatabasePosition.quoted(pattern)
+            Fields.rule(Fields.isPattern(pattern), 1, "pattern " + Fields.quoted(pattern)
                     + " is not 1.." + Limits.MAX_PATTERN_BYTES + " characters of [a-z0-9_-*?]");
         }
         Fields.rule(positions.size() <= Limits.MAX_POSITIONS, 2,

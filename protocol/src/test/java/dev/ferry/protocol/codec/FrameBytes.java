@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ public final class FrameBytes {
             drain(channel, frames);
             return frames;
         } catch (RuntimeException e) {
-            frames.forEach(io.netty.util.ReferenceCountUtil::release);
+            frames.forEach(ReferenceCountUtil::release);
             channel.finishAndReleaseAll();
             throw e;
         }

@@ -10,7 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ferry.protocol.Limits;
 import dev.ferry.protocol.frame.Frame;
 import dev.ferry.protocol.frame.HeartbeatFrame;
+import dev.ferry.protocol.frame.SnapshotChunkFrame;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -151,7 +153,7 @@ class FrameDecoderTest {
         // SNAPSHOT_CHUNK with compression 7: the retained slice of the data must be released.
         ByteBuf payload = Unpooled.buffer();
         payload.writeShort(1).writeByte('a').writeInt(1).writeInt(1).writeInt(512).writeByte(7).writeZero(512);
-        byte[] bytes = FrameBytes.raw(8, io.netty.buffer.ByteBufUtil.getBytes(payload));
+        byte[] bytes = FrameBytes.raw(8, ByteBufUtil.getBytes(payload));
         payload.release();
         CorruptFrameException e = assertThrows(CorruptFrameException.class, () -> FrameBytes.decode(bytes));
         assertTrue(e.getMessage().contains("rule 6: compression 7 is unknown"), e.getMessage());
@@ -213,7 +215,7 @@ class FrameDecoderTest {
     void decode_bulkFrame_holdsSliceOfInboundBuffer() {
         Frame chunk = null;
         for (Frame frame : TestFrames.oneOfEach()) {
-            if (frame instanceof dev.ferry.protocol.frame.SnapshotChunkFrame) {
+            if (frame instanceof SnapshotChunkFrame) {
                 chunk = frame;
             } else {
                 ReferenceCountUtil.release(frame);

@@ -19,7 +19,9 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -91,11 +93,11 @@ class FrameEncoderTest {
         assertArrayEquals(wire.get(0), wire.get(2));
         List<Frame> frames = FrameBytes.decode(wire.get(0));
         assertEquals(3, frames.size());
-        frames.forEach(io.netty.util.ReferenceCountUtil::release);
+        frames.forEach(ReferenceCountUtil::release);
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
-        byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        byte[] c = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);
         return c;
     }

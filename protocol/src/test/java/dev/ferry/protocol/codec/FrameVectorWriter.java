@@ -1,6 +1,7 @@
 package dev.ferry.protocol.codec;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.luben.zstd.Zstd;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.protocol.frame.AckFrame;
@@ -91,7 +92,7 @@ public final class FrameVectorWriter {
                         Unpooled.wrappedBuffer(pages)));
         positive("snapshot-chunk-zstd", "SNAPSHOT_CHUNK of page 1, 512 zero bytes as one zstd frame",
                 new SnapshotChunkFrame("orders", 1, 1, 512, SnapshotChunkFrame.COMPRESSION_ZSTD,
-                        Unpooled.wrappedBuffer(com.github.luben.zstd.Zstd.compress(new byte[512], 1))));
+                        Unpooled.wrappedBuffer(Zstd.compress(new byte[512], 1))));
         positive("snapshot-end", "SNAPSHOT_END of orders at txid 3", new SnapshotEndFrame("orders", 3, SUM3));
         byte[] empty = changesetVector("empty-page-list");
         positive("changeset-single", "CHANGESET FIRST|LAST carrying the whole empty-page-list changeset (txid 3)",
