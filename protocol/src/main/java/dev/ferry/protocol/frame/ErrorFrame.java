@@ -33,6 +33,21 @@ public record ErrorFrame(int code, String message) implements Frame {
         this(code.code(), message);
     }
 
+    /**
+     * An ERROR whose message is cut, at a character boundary, to fit {@value
+     * Limits#MAX_ERROR_MESSAGE_BYTES} bytes: for messages taken from exceptions, whose length the
+     * sender does not control.
+     */
+    public static ErrorFrame shortened(ErrorCode code, String message) {
+        String text = message == null ? "" : message;
+        int end = Math.min(text.length(), Limits.MAX_ERROR_MESSAGE_BYTES);
+        while (Fields.utf8Bytes(text.substring(0, end)) > Limits.MAX_ERROR_MESSAGE_BYTES
+                || end > 0 && Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--;
+        }
+        return new ErrorFrame(code, text.substring(0, end));
+    }
+
     private static void validate(int code, String message) {
         Fields.rule(code >= 1 && code <= 0xffff, 1, "code " + code + " is outside 1..65535");
         Fields.rule(Fields.fits(message, Limits.MAX_ERROR_MESSAGE_BYTES), 2,

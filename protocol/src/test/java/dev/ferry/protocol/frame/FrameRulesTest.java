@@ -111,6 +111,27 @@ class FrameRulesTest {
     }
 
     @Test
+    void errorShortened_longMessage_cutToLimitAtCharBoundary() {
+        String message = "x" + "é".repeat(Limits.MAX_ERROR_MESSAGE_BYTES);
+        ErrorFrame frame = ErrorFrame.shortened(ErrorCode.BAD_FRAME, message);
+        int bytes = frame.message().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        assertEquals(Limits.MAX_ERROR_MESSAGE_BYTES - 1, bytes, "2-byte characters after one 1-byte one");
+        assertTrue(message.startsWith(frame.message()));
+    }
+
+    @Test
+    void errorShortened_surrogatePairAtLimit_dropsWholePair() {
+        String message = "x".repeat(Limits.MAX_ERROR_MESSAGE_BYTES - 2) + "\uD83D\uDE00";
+        assertEquals(Limits.MAX_ERROR_MESSAGE_BYTES - 2,
+                ErrorFrame.shortened(ErrorCode.INTERNAL, message).message().length());
+    }
+
+    @Test
+    void errorShortened_nullMessage_isEmpty() {
+        assertEquals("", ErrorFrame.shortened(ErrorCode.INTERNAL, null).message());
+    }
+
+    @Test
     void position_badName_rule1() {
         assertRule(1, () -> new DatabasePosition("Orders", 1, SUM));
     }
