@@ -60,7 +60,7 @@ public final class ChangesetCodec {
      * Size of a record with no pages: the fields up to the page count, the payload length (4) and
      * the CRC (4). A record is exactly {@code FIXED_SIZE + 4n + m} bytes.
      */
-    static final int FIXED_SIZE = OFF_PGNOS + 4 + 4;
+    public static final int FIXED_SIZE = OFF_PGNOS + 4 + 4;
 
     /** Hard maximum of the uncompressed page images of one changeset (1 GiB). */
     public static final long MAX_PAGE_BYTES = 1L << 30;
