@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "ferry-primary",
         description = "The Ferry primary: owns writable SQLite databases and ships their changes to replica agents.",
-        subcommands = {ServeCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ServeCommand.class, RestoreCommand.class, CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true)
 public final class FerryPrimary implements Callable<Integer> {
     @Spec

@@ -33,7 +33,7 @@ final class PrimaryServer implements AutoCloseable {
         HttpServer http;
         try {
             http = HttpServer.start(config.httpAddress(), config.maxBodyBytes(), catalog);
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (IOException | RuntimeException | InterruptedException e) {
             catalog.close();
             throw e;
         }

@@ -1,5 +1,6 @@
 package dev.ferry.primary;
 
+import java.io.IOException;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -78,8 +79,12 @@ final class ServeCommand implements Callable<Integer> {
         PrimaryServer server;
         try {
             server = PrimaryServer.start(resolved);
-        } catch (Exception e) {
-            LOG.error("ferry-primary failed to start: {}", e.toString(), e);
+        } catch (IOException e) {
+            // An operator's problem (port in use, unwritable directory): the message says it all.
+            LOG.error("ferry-primary failed to start: {}", e.getMessage());
+            return 1;
+        } catch (RuntimeException e) {
+            LOG.error("ferry-primary failed to start", e);
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);

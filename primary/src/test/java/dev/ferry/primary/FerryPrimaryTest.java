@@ -35,6 +35,15 @@ class FerryPrimaryTest {
     }
 
     @Test
+    void help_topLevel_listsServeAndRestore() {
+        int exitCode = run("--help");
+
+        assertEquals(0, exitCode);
+        assertTrue(out.toString().contains("serve"), out.toString());
+        assertTrue(out.toString().contains("restore"), out.toString());
+    }
+
+    @Test
     void run_noSubcommand_usageErrorListingServe() {
         int exitCode = run();
 

@@ -1,11 +1,11 @@
 package dev.ferry.primary.backup;
 
+import dev.ferry.primary.fileops.FileOps;
 import dev.ferry.primary.log.ReplicationLog;
 import dev.ferry.protocol.changeset.Changeset;
 import dev.ferry.protocol.checksum.PageChecksum;
 import dev.ferry.protocol.checksum.PageChecksums;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -34,6 +34,8 @@ public final class LogRestorer {
     /** What a restore produced. */
     public record Result(long txid, long checksum, int pageCount, int pageSize) {}
 
+    private static final long PROGRESS_INTERVAL_NANOS = 2_000_000_000L;
+
     private LogRestorer() {}
 
     /** Restores to the log's last txid. */
@@ -59,9 +61,7 @@ public final class LogRestorer {
         try {
             Result r = replay(rlog, txid, tmp);
             Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
-            try (FileChannel dir = FileChannel.open(abs.getParent(), StandardOpenOption.READ)) {
-                dir.force(true);
-            }
+            FileOps.fsyncDirectory(abs.getParent());
             return r;
         } finally {
             Files.deleteIfExists(tmp);
@@ -71,7 +71,7 @@ public final class LogRestorer {
     private static Result replay(ReplicationLog rlog, long txid, Path file) throws IOException {
         PageChecksums sums = null;
         long started = System.nanoTime();
-        int lastPercent = -1;
+        long lastProgressNanos = started;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
             for (long t = 1; t <= txid; t++) {
@@ -85,7 +85,7 @@ public final class LogRestorer {
                 }
                 sums.resize(cs.commitPages());
                 for (Changeset.Page p : cs.pages()) {
-                    write(ch, p.data(), (long) (p.pgno() - 1) * cs.pageSize());
+                    FileOps.writeFully(ch, p.data(), (long) (p.pgno() - 1) * cs.pageSize());
                     sums.setPage(p.pgno(), p.data());
                 }
                 ch.truncate((long) cs.commitPages() * cs.pageSize());
@@ -93,10 +93,11 @@ public final class LogRestorer {
                     throw new IOException(String.format("restore: txid %d post-checksum %016x does not match its pages %016x",
                             t, cs.postChecksum(), sums.databaseChecksum()));
                 }
-                int percent = (int) (100 * t / txid);
-                if (percent / 10 != lastPercent / 10) {
-                    lastPercent = percent;
-                    log.info("restore {}: {}% (txid {} of {})", rlog.directory(), percent, t, txid);
+                long now = System.nanoTime();
+                if (now - lastProgressNanos > PROGRESS_INTERVAL_NANOS) {
+                    lastProgressNanos = now;
+                    log.info("restore {}: {}% (txid {} of {}, {} txids/s)", rlog.directory(), 100 * t / txid, t,
+                            txid, String.format("%.0f", t / ((now - started) / 1e9)));
                 }
             }
             if (ch.size() < (long) sums.pageCount() * sums.pageSize()) {
@@ -126,25 +127,10 @@ public final class LogRestorer {
             if (pgno == lockPgno) {
                 continue;
             }
-            ByteBuffer buf = ByteBuffer.wrap(page);
-            long at = (long) (pgno - 1) * pageSize;
-            while (buf.hasRemaining()) {
-                int n = ch.read(buf, at);
-                if (n < 0) {
-                    throw new IOException("unexpected end of file at page " + pgno);
-                }
-                at += n;
-            }
+            FileOps.readFully(ch, page, (long) (pgno - 1) * pageSize, "page " + pgno);
             sums.set(pgno, PageChecksum.of(pgno, page));
         }
         return sums.databaseChecksum();
     }
 
-    private static void write(FileChannel ch, byte[] data, long at) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(data);
-        long p = at;
-        while (buf.hasRemaining()) {
-            p += ch.write(buf, p);
-        }
-    }
 }

@@ -4,7 +4,7 @@ import dev.ferry.protocol.sqlite.SqliteFormat;
 import dev.ferry.protocol.sqlite.WalChecksum;
 import dev.ferry.protocol.sqlite.WalFormat;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import dev.ferry.primary.fileops.FileOps;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -107,7 +107,7 @@ public final class WalReader implements AutoCloseable {
             return false;
         }
         byte[] h = new byte[WalFormat.HEADER_SIZE];
-        readFully(ch, h, 0);
+        FileOps.readFully(ch, h, 0, walPath);
         int magic = WalFormat.readIntBigEndian(h, WalFormat.HEADER_MAGIC);
         if (magic != WalFormat.MAGIC_BIG_ENDIAN && magic != WalFormat.MAGIC_LITTLE_ENDIAN) {
             return false;
@@ -153,7 +153,7 @@ public final class WalReader implements AutoCloseable {
             if (off + frameSize > size) {
                 break;
             }
-            readFully(ch, frame, off);
+            FileOps.readFully(ch, frame, off, walPath);
             if (WalFormat.readIntBigEndian(frame, WalFormat.FRAME_SALT1) != salt1
                     || WalFormat.readIntBigEndian(frame, WalFormat.FRAME_SALT2) != salt2) {
                 break;
@@ -209,18 +209,6 @@ public final class WalReader implements AutoCloseable {
         FileChannel ch = channel();
         if (ch != null) {
             ch.force(false);
-        }
-    }
-
-    private static void readFully(FileChannel ch, byte[] dst, long position) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(dst);
-        long pos = position;
-        while (buf.hasRemaining()) {
-            int n = ch.read(buf, pos);
-            if (n < 0) {
-                throw new IOException("read " + ch + ": unexpected end of WAL at offset " + pos);
-            }
-            pos += n;
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.ferry.primary.catalog;
 
+import dev.ferry.primary.fileops.FileOps;
+import dev.ferry.primary.log.LogReader;
 import dev.ferry.primary.write.ExecuteResult;
 import dev.ferry.primary.write.QueryResult;
 import dev.ferry.primary.write.Statement;
@@ -48,6 +50,23 @@ public final class Catalog implements AutoCloseable {
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final ExecutorService openExecutor;
     private final ExecutorService queryExecutor;
+    private final List<CatalogListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final CatalogListener dispatch = new CatalogListener() {
+        @Override
+        public void databaseCreated(String name) {
+            listeners.forEach(l -> l.databaseCreated(name));
+        }
+
+        @Override
+        public void databaseDeleted(String name) {
+            listeners.forEach(l -> l.databaseDeleted(name));
+        }
+
+        @Override
+        public void committed(String name, long txid, long timestampMs, byte[] encoded) {
+            listeners.forEach(l -> l.committed(name, txid, timestampMs, encoded));
+        }
+    };
     private volatile boolean closed;
 
     private Catalog(Path databasesDir, Clock clock) {
@@ -93,7 +112,9 @@ public final class Catalog implements AutoCloseable {
             DatabaseCreator.create(databasesDir, name, options, clock.millis());
             log.info("created database {} (page size {}, auto_vacuum {})", name, options.pageSize(),
                     options.autoVacuum());
-            return handle(name).info();
+            DatabaseInfo info = handle(name).info();
+            dispatch.databaseCreated(name);
+            return info;
         } catch (UnknownDatabaseException | DatabaseUnavailableException e) {
             throw new IOException("create " + name + ": the new database could not be opened: " + e.getMessage(), e);
         } finally {
@@ -101,8 +122,13 @@ public final class Catalog implements AutoCloseable {
         }
     }
 
-    /** Every database, by name. Opens those not yet open. */
-    public List<DatabaseInfo> list() throws IOException {
+    /** Registers a listener for creates, deletes and commits (see {@link CatalogListener}). */
+    public void addListener(CatalogListener listener) {
+        listeners.add(listener);
+    }
+
+    /** The names of every database, sorted, without opening any. */
+    public List<String> names() throws IOException {
         List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(databasesDir)) {
             for (Path p : ds) {
@@ -113,6 +139,22 @@ public final class Catalog implements AutoCloseable {
             }
         }
         names.sort(null);
+        return names;
+    }
+
+    /** Read access to a database's log, opening the database if needed (never on the caller's thread). */
+    public CompletableFuture<LogReader> logReader(String name) {
+        return withDatabase(name).thenApply(PrimaryDatabase::logReader);
+    }
+
+    /** A consistent snapshot of a database's file; close it when streamed. */
+    public CompletableFuture<DatabaseSnapshot> snapshot(String name) {
+        return withDatabase(name).thenCompose(PrimaryDatabase::snapshot);
+    }
+
+    /** Every database, by name. Opens those not yet open. */
+    public List<DatabaseInfo> list() throws IOException {
+        List<String> names = names();
         List<DatabaseInfo> out = new ArrayList<>(names.size());
         for (String n : names) {
             try {
@@ -151,7 +193,8 @@ public final class Catalog implements AutoCloseable {
             }
             Path aside = databasesDir.resolve(DELETING_PREFIX + name + "-" + Long.toHexString(System.nanoTime()));
             Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
-            FileSync.directory(databasesDir);
+            FileOps.fsyncDirectory(databasesDir);
+            dispatch.databaseDeleted(name);
             DirectoryDeleter.deleteRecursively(aside);
             log.info("deleted database {}", name);
         } finally {
@@ -205,7 +248,7 @@ public final class Catalog implements AutoCloseable {
             if (!Files.isDirectory(dir)) {
                 throw new UnknownDatabaseException("database " + name + " does not exist");
             }
-            db = PrimaryDatabase.open(name, new DatabaseFiles(dir), clock, this::onFatal);
+            db = PrimaryDatabase.open(name, new DatabaseFiles(dir), clock, dispatch, this::onFatal);
             open.put(name, db);
             return db;
         } finally {

@@ -1,6 +1,7 @@
 package dev.ferry.primary.catalog;
 
 import dev.ferry.primary.capture.WalPosition;
+import dev.ferry.primary.fileops.FileOps;
 import dev.ferry.primary.log.ReplicationLog;
 import dev.ferry.protocol.changeset.Changeset;
 import dev.ferry.protocol.changeset.ChangesetCodec;
@@ -68,10 +69,10 @@ final class DatabaseCreator {
                 log.sync();
             }
             PageChecksumsFile.write(files.checksums(), 1, sums);
-            FileSync.file(files.db());
-            FileSync.directory(tmp);
+            FileOps.fsync(files.db());
+            FileOps.fsyncDirectory(tmp);
             Files.move(tmp, databasesDir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-            FileSync.directory(databasesDir);
+            FileOps.fsyncDirectory(databasesDir);
             done = true;
         } finally {
             if (!done) {

@@ -2,9 +2,9 @@ package dev.ferry.primary.catalog;
 
 import dev.ferry.primary.capture.CapturedTransaction;
 import dev.ferry.primary.capture.ChangesetBuilder;
-import dev.ferry.primary.capture.WalPosition;
 import dev.ferry.primary.capture.WalReader;
 import dev.ferry.primary.capture.WalTransaction;
+import dev.ferry.primary.fileops.FileOps;
 import dev.ferry.primary.log.LogEntry;
 import dev.ferry.primary.log.ReplicationLog;
 import dev.ferry.protocol.changeset.Changeset;
@@ -12,7 +12,6 @@ import dev.ferry.protocol.checksum.PageChecksum;
 import dev.ferry.protocol.checksum.PageChecksums;
 import dev.ferry.protocol.checksum.PageChecksumsFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
@@ -50,6 +49,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Persist the checksums at the final txid, so the next open replays nothing.</li>
  * </ol>
  *
+ * <p>Step 5 reads only the touched pages when a {@link CleanShutdownMarker} vouches that the file
+ * is exactly as a clean close left it; otherwise (after a crash, or if the file was modified
+ * since) it reads every page, so that a change made outside Ferry is always found.
+ *
  * <p>Why pages not touched since T0 need no check: the checksums file is written only after a
  * checkpoint and an fsync of the WAL, so at T0 every page's latest image was durable in the
  * database file or the WAL, and a WAL restart (which overwrites old frames) happens only after
@@ -72,8 +75,7 @@ final class DatabaseRecovery {
     Recovered recover(long nowMs) throws IOException, DatabaseUnavailableException {
         ReplicationLog rlog = ReplicationLog.open(files.logDir());
         try {
-            Recovered r = recover(rlog, nowMs);
-            return r;
+            return recover(rlog, nowMs);
         } catch (IOException | DatabaseUnavailableException | RuntimeException e) {
             try {
                 rlog.close();
@@ -89,9 +91,11 @@ final class DatabaseRecovery {
         if (last == null) {
             throw unavailable("its replication log in " + files.logDir() + " is empty; txid 1 is missing");
         }
+        boolean vouched = CleanShutdownMarker.consume(files, last.txid());
         BitSet touched = new BitSet();
-        long t0 = replayLog(rlog, touched);
-        PageChecksums sums = replayed;
+        Replayed replayed = replayLog(rlog, touched);
+        long t0 = replayed.t0();
+        PageChecksums sums = replayed.checksums();
         WalScan wal = scanWal(rlog, last);
         if (!wal.uncaptured.isEmpty()) {
             ChangesetBuilder builder = new ChangesetBuilder(sums, rlog.lastTxid());
@@ -107,16 +111,22 @@ final class DatabaseRecovery {
                     name, wal.uncaptured.size(), rlog.lastTxid());
         }
         checkpointAndClose();
-        List<Integer> bad = verify(sums, touched);
+        BitSet toVerify = (BitSet) touched.clone();
+        if (!vouched) {
+            // After a crash, or if anything touched the file since a clean close, check every
+            // page, not only those the log changed since the checksums were persisted.
+            toVerify.set(1, Math.max(2, sums.pageCount() + 1));
+        }
+        List<Integer> bad = verify(sums, toVerify);
         if (!bad.isEmpty()) {
-            if (!wal.behind) {
+            if (!wal.behind || !explainedByLog(bad, touched)) {
                 throw unavailable(String.format("the database file does not match the replication log at txid %d"
                         + " (checksum %016x): pages %s differ; it was changed outside Ferry or is corrupt",
                         rlog.lastTxid(), sums.databaseChecksum(), describe(bad)));
             }
             log.warn("recover {}: the database file lacks transactions the log holds (WAL lost unsynced frames);"
                     + " rolling forward txids {}..{} from the log", name, t0 + 1, rlog.lastTxid());
-            rollForward(rlog, t0 + 1, sums.pageCount());
+            rollForward(rlog, t0 + 1, sums.pageCount(), sums.pageSize());
             bad = verify(sums, touched);
             if (!bad.isEmpty()) {
                 throw unavailable(String.format("rolling forward from the log did not reproduce txid %d: pages %s differ",
@@ -127,10 +137,24 @@ final class DatabaseRecovery {
         return new Recovered(rlog, sums);
     }
 
-    private PageChecksums replayed;
+    /** Step 2's result: the checksums at L, replayed from those persisted at T0. */
+    private record Replayed(long t0, PageChecksums checksums) {}
 
-    /** Step 2; leaves the checksums at L in {@link #replayed} and returns T0. */
-    private long replayLog(ReplicationLog rlog, BitSet touched) throws IOException, DatabaseUnavailableException {
+    /**
+     * A lost WAL tail can only leave pages that the log changed since T0 (or the file size)
+     * behind; any other difference was made outside Ferry.
+     */
+    private static boolean explainedByLog(List<Integer> bad, BitSet touched) {
+        for (int pgno : bad) {
+            if (pgno != -1 && !touched.get(pgno)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Step 2. */
+    private Replayed replayLog(ReplicationLog rlog, BitSet touched) throws IOException, DatabaseUnavailableException {
         Optional<PageChecksumsFile.Snapshot> snap = PageChecksumsFile.read(files.checksums());
         long from;
         PageChecksums sums;
@@ -162,8 +186,7 @@ final class DatabaseRecovery {
                         t, cs.postChecksum(), sums.databaseChecksum()));
             }
         }
-        replayed = sums;
-        return from - 1;
+        return new Replayed(from - 1, sums);
     }
 
     private record WalScan(List<WalTransaction> uncaptured, boolean behind) {}
@@ -212,7 +235,7 @@ final class DatabaseRecovery {
                 if (sums.get(pgno) == 0) {
                     continue;
                 }
-                readFully(ch, page, (long) (pgno - 1) * pageSize);
+                FileOps.readFully(ch, page, (long) (pgno - 1) * pageSize, files.db());
                 if (PageChecksum.of(pgno, page) != sums.get(pgno)) {
                     bad.add(pgno);
                 }
@@ -222,33 +245,16 @@ final class DatabaseRecovery {
     }
 
     /** Step 5's repair: writes every page image of txids {@code from}..L, in order, then the size. */
-    private void rollForward(ReplicationLog rlog, long from, int finalPages) throws IOException {
+    private void rollForward(ReplicationLog rlog, long from, int finalPages, int pageSize) throws IOException {
         try (FileChannel ch = FileChannel.open(files.db(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             for (long t = from; t <= rlog.lastTxid(); t++) {
                 Changeset cs = rlog.read(t);
                 for (Changeset.Page p : cs.pages()) {
-                    ByteBuffer buf = ByteBuffer.wrap(p.data());
-                    long at = (long) (p.pgno() - 1) * cs.pageSize();
-                    while (buf.hasRemaining()) {
-                        at += ch.write(buf, at);
-                    }
+                    FileOps.writeFully(ch, p.data(), (long) (p.pgno() - 1) * cs.pageSize());
                 }
             }
-            int pageSize = replayed.pageSize();
             ch.truncate((long) finalPages * pageSize);
             ch.force(true);
-        }
-    }
-
-    private static void readFully(FileChannel ch, byte[] dst, long position) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(dst);
-        long p = position;
-        while (buf.hasRemaining()) {
-            int n = ch.read(buf, p);
-            if (n < 0) {
-                throw new IOException("read past end of database file at offset " + p);
-            }
-            p += n;
         }
     }
 
@@ -262,10 +268,5 @@ final class DatabaseRecovery {
 
     private DatabaseUnavailableException unavailable(String why) {
         return new DatabaseUnavailableException("database " + name + " refuses to serve: " + why);
-    }
-
-    static WalPosition lastPosition(ReplicationLog rlog) {
-        LogEntry e = rlog.last();
-        return e == null ? WalPosition.NONE : e.walPosition();
     }
 }

@@ -14,7 +14,11 @@ import dev.ferry.primary.write.StatementRunner;
 import dev.ferry.primary.write.Writer;
 import dev.ferry.protocol.checksum.PageChecksums;
 import dev.ferry.protocol.checksum.PageChecksumsFile;
+import dev.ferry.primary.log.LogReader;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.ResultSet;
@@ -55,12 +59,16 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
     private final StatementRunner readerRunner;
     private final Writer writer;
     private final Object queryLock = new Object();
+    private final CatalogListener listener;
+    private final FileChannel dbFile;
+    private final AtomicInteger checkpointHolds = new AtomicInteger();
     private volatile DatabaseInfo info;
     private long pagesSinceCheckpoint;
 
     private PrimaryDatabase(String name, DatabaseFiles files, DatabaseRecovery.Recovered recovered, Clock clock,
-                            Consumer<PrimaryDatabase> onFatal) throws SQLException, IOException {
+                            CatalogListener listener, Consumer<PrimaryDatabase> onFatal) throws SQLException, IOException {
         this.name = name;
+        this.listener = listener;
         this.files = files;
         this.rlog = recovered.log();
         this.clock = clock;
@@ -69,11 +77,16 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
         publishInfo();
         Connection w = null;
         Connection r = null;
+        FileChannel f = null;
         try {
             w = SqliteConnections.writer(files);
             r = SqliteConnections.reader(files);
+            // Opened after SQLite and closed only after SQLite: closing any descriptor of the
+            // database file drops every POSIX lock this process holds on it, SQLite's included.
+            f = FileChannel.open(files.db(), StandardOpenOption.READ);
             this.writerConnection = w;
             this.readerConnection = r;
+            this.dbFile = f;
             this.readerRunner = new StatementRunner(r);
             // Recovery left the WAL empty: everything the writer captures from now on is new.
             if (!walReader.readCommitted().isEmpty()) {
@@ -83,15 +96,18 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
         } catch (SQLException | IOException | RuntimeException e) {
             closeQuietly(r, e);
             closeQuietly(w, e);
+            if (f != null) {
+                f.close();
+            }
             throw e;
         }
     }
 
-    static PrimaryDatabase open(String name, DatabaseFiles files, Clock clock, Consumer<PrimaryDatabase> onFatal)
-            throws IOException, DatabaseUnavailableException {
+    static PrimaryDatabase open(String name, DatabaseFiles files, Clock clock, CatalogListener listener,
+                                Consumer<PrimaryDatabase> onFatal) throws IOException, DatabaseUnavailableException {
         DatabaseRecovery.Recovered recovered = new DatabaseRecovery(name, files).recover(clock.millis());
         try {
-            return new PrimaryDatabase(name, files, recovered, clock, onFatal);
+            return new PrimaryDatabase(name, files, recovered, clock, listener, onFatal);
         } catch (SQLException | IOException | RuntimeException e) {
             try {
                 recovered.log().close();
@@ -168,13 +184,18 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
         if (txs.isEmpty()) {
             return rlog.lastTxid();
         }
+        List<CapturedTransaction> captured = new java.util.ArrayList<>(txs.size());
         for (WalTransaction tx : txs) {
             CapturedTransaction c = builder.build(tx, clock.millis());
             rlog.append(c.changeset(), c.encoded(), c.position());
             pagesSinceCheckpoint += c.changeset().pages().size();
+            captured.add(c);
         }
         rlog.sync();
         publishInfo();
+        for (CapturedTransaction c : captured) {
+            listener.committed(name, c.changeset().txid(), c.changeset().timestampMs(), c.encoded());
+        }
         return rlog.lastTxid();
     }
 
@@ -185,9 +206,34 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
 
     @Override
     public void afterBatch() throws IOException {
-        if (pagesSinceCheckpoint >= CHECKPOINT_PAGES) {
+        if (pagesSinceCheckpoint >= CHECKPOINT_PAGES && checkpointHolds.get() == 0) {
             checkpoint();
         }
+    }
+
+    LogReader logReader() {
+        return rlog;
+    }
+
+    /**
+     * Takes a consistent snapshot of the file (see {@link DatabaseSnapshot}): on the writer
+     * thread, between commits, checkpoint every frame (FULL: waits for readers of older
+     * snapshots, never for new ones), then hold off checkpoints until the snapshot is closed.
+     */
+    CompletableFuture<DatabaseSnapshot> snapshot() {
+        return writer.runBetweenCommits(() -> {
+            try (java.sql.Statement st = writerConnection.createStatement();
+                 ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(FULL)")) {
+                rs.next();
+                if (rs.getInt(1) != 0 || rs.getInt(2) != rs.getInt(3)) {
+                    throw new IOException("snapshot " + name + ": the checkpoint was blocked by a reader");
+                }
+            }
+            checkpointHolds.incrementAndGet();
+            PageChecksums sums = builder.checksums();
+            return new DatabaseSnapshot(name, rlog.lastTxid(), sums.databaseChecksum(), sums.pageSize(),
+                    sums.pageCount(), dbFile, checkpointHolds::decrementAndGet);
+        });
     }
 
     /** See the class notes: PASSIVE checkpoint, fsync the WAL, then persist the checksums. */
@@ -219,6 +265,7 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
                 walReader.force();
             }
             writerConnection.close();
+            dbFile.close();
         } catch (SQLException e) {
             failure = new IOException("close " + name + ": " + e.getMessage(), e);
         }
@@ -226,6 +273,7 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
             walReader.close();
             if (clean && failure == null) {
                 PageChecksumsFile.write(files.checksums(), rlog.lastTxid(), builder.checksums());
+                CleanShutdownMarker.write(files, rlog.lastTxid());
             }
         } catch (IOException e) {
             failure = add(failure, e);

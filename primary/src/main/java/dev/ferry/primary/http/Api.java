@@ -3,6 +3,7 @@ package dev.ferry.primary.http;
 import dev.ferry.primary.catalog.Catalog;
 import dev.ferry.primary.catalog.CreateOptions;
 import dev.ferry.primary.catalog.DatabaseName;
+import dev.ferry.primary.catalog.InvalidDatabaseNameException;
 import dev.ferry.primary.write.Statement;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpMethod;
@@ -37,42 +38,40 @@ final class Api {
         CompletableFuture<ApiResponse> answer;
         try {
             answer = dispatch(Router.route(method, uri), body);
-        } catch (Exception e) {
+        } catch (ApiException | InvalidDatabaseNameException | RuntimeException e) {
+            // A RuntimeException here is a synchronous failure of the catalog or a saturated admin
+            // executor; it is answered like any other failure.
             answer = CompletableFuture.failedFuture(e);
         }
         return answer.handle((response, failure) -> failure == null ? response : Failures.toResponse(failure));
     }
 
-    private CompletableFuture<ApiResponse> dispatch(Route route, ByteBuf body) throws Exception {
-        switch (route.endpoint()) {
-            case HEALTH:
-                return CompletableFuture.completedFuture(ApiResponse.of(HttpResponseStatus.OK, ResponseBodies.health()));
-            case LIST_DATABASES:
-                return admin(() -> ApiResponse.of(HttpResponseStatus.OK, ResponseBodies.databases(catalog.list())));
-            case CREATE_DATABASE:
-                return create(DatabaseName.check(route.database()), RequestBodies.createOptions(body));
-            case DATABASE_INFO: {
-                String name = DatabaseName.check(route.database());
-                return admin(() -> ApiResponse.of(HttpResponseStatus.OK, ResponseBodies.database(catalog.info(name))));
-            }
-            case DELETE_DATABASE: {
-                String name = DatabaseName.check(route.database());
-                return admin(() -> {
-                    catalog.delete(name);
-                    return ApiResponse.noContent();
-                });
-            }
-            case EXECUTE:
-                return execute(DatabaseName.check(route.database()), RequestBodies.statements(body));
-            case QUERY:
-                return query(DatabaseName.check(route.database()), RequestBodies.query(body));
-            default:
-                throw new IllegalStateException("no handler for endpoint " + route.endpoint());
-        }
+    private CompletableFuture<ApiResponse> dispatch(Route route, ByteBuf body)
+            throws ApiException, InvalidDatabaseNameException {
+        return switch (route.endpoint()) {
+            case HEALTH -> CompletableFuture.completedFuture(ApiResponse.of(HttpResponseStatus.OK, ResponseBodies.health()));
+            case LIST_DATABASES -> admin(() -> ApiResponse.of(HttpResponseStatus.OK, ResponseBodies.databases(catalog.list())));
+            case CREATE_DATABASE -> create(DatabaseName.check(route.database()), RequestBodies.createOptions(body));
+            case DATABASE_INFO -> info(DatabaseName.check(route.database()));
+            case DELETE_DATABASE -> delete(DatabaseName.check(route.database()));
+            case EXECUTE -> execute(DatabaseName.check(route.database()), RequestBodies.statements(body));
+            case QUERY -> query(DatabaseName.check(route.database()), RequestBodies.query(body));
+        };
     }
 
     private CompletableFuture<ApiResponse> create(String name, CreateOptions options) {
         return admin(() -> ApiResponse.of(HttpResponseStatus.CREATED, ResponseBodies.database(catalog.create(name, options))));
+    }
+
+    private CompletableFuture<ApiResponse> info(String name) {
+        return admin(() -> ApiResponse.of(HttpResponseStatus.OK, ResponseBodies.database(catalog.info(name))));
+    }
+
+    private CompletableFuture<ApiResponse> delete(String name) {
+        return admin(() -> {
+            catalog.delete(name);
+            return ApiResponse.noContent();
+        });
     }
 
     private CompletableFuture<ApiResponse> execute(String name, List<Statement> statements) {

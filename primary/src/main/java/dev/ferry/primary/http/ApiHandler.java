@@ -3,12 +3,14 @@ package dev.ferry.primary.http;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.function.BooleanSupplier;
@@ -67,7 +69,12 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.warn("closing HTTP connection from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        // Clients reset and abandon connections all the time; only anything else deserves a warning.
+        if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
+            LOG.debug("closing HTTP connection from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            LOG.warn("closing HTTP connection from {}", ctx.channel().remoteAddress(), cause);
+        }
         ctx.close();
     }
 

@@ -3,6 +3,7 @@ package dev.ferry.primary.http;
 import dev.ferry.primary.catalog.Catalog;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -10,6 +11,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -60,8 +62,11 @@ public final class HttpServer implements AutoCloseable {
     /**
      * Binds {@code address} (port 0 picks a free port; see {@link #address()}) and serves
      * {@code catalog}, refusing request bodies over {@code maxBodyBytes} with a 413.
+     *
+     * @throws IOException if the address cannot be bound (in use, not local, not permitted)
      */
-    public static HttpServer start(InetSocketAddress address, int maxBodyBytes, Catalog catalog) throws InterruptedException {
+    public static HttpServer start(InetSocketAddress address, int maxBodyBytes, Catalog catalog)
+            throws IOException, InterruptedException {
         if (maxBodyBytes < 1) {
             throw new IllegalArgumentException("maxBodyBytes " + maxBodyBytes + " must be at least 1");
         }
@@ -73,15 +78,18 @@ public final class HttpServer implements AutoCloseable {
         InFlightRequests inFlight = new InFlightRequests();
         AtomicBoolean draining = new AtomicBoolean();
         try {
-            Channel listener = new ServerBootstrap()
+            ChannelFuture bound = new ServerBootstrap()
                     .group(acceptor, workers)
                     .channel(NioServerSocketChannel.class)
                     .childHandler(new HttpInitializer(new Api(catalog, admin), maxBodyBytes, inFlight, draining::get, connections))
                     .bind(address)
-                    .sync()
-                    .channel();
-            return new HttpServer(acceptor, workers, admin, connections, inFlight, draining, listener);
-        } catch (InterruptedException | RuntimeException e) {
+                    .await();
+            if (!bound.isSuccess()) {
+                throw new IOException("cannot listen for HTTP on " + address.getHostString() + ":" + address.getPort() + ": "
+                        + bound.cause().getMessage(), bound.cause());
+            }
+            return new HttpServer(acceptor, workers, admin, connections, inFlight, draining, bound.channel());
+        } catch (IOException | InterruptedException | RuntimeException e) {
             acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             admin.shutdownNow();

@@ -6,6 +6,7 @@ import dev.ferry.primary.write.ExecuteResult;
 import dev.ferry.primary.write.QueryResult;
 import dev.ferry.primary.write.StatementResult;
 import java.io.IOException;
+import java.util.HexFormat;
 import java.util.List;
 
 /** The JSON shapes of successful responses and of errors; docs/http-api.md shows each. Stateless. */
@@ -87,7 +88,7 @@ final class ResponseBodies {
         out.writeStartObject();
         out.writeStringField("name", info.name());
         out.writeNumberField("txid", info.txid());
-        out.writeStringField("checksum", String.format("%016x", info.checksum()));
+        out.writeStringField("checksum", HexFormat.of().toHexDigits(info.checksum()));
         out.writeNumberField("page_size", info.pageSize());
         out.writeNumberField("page_count", info.pageCount());
         out.writeNumberField("log_bytes", info.logBytes());

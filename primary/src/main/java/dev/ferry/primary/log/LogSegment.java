@@ -4,7 +4,7 @@ import dev.ferry.primary.capture.WalPosition;
 import dev.ferry.protocol.changeset.ChangesetCodec;
 import dev.ferry.protocol.changeset.CorruptChangesetException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import dev.ferry.primary.fileops.FileOps;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -99,13 +99,13 @@ final class LogSegment implements AutoCloseable {
                 problem = "incomplete record header";
                 break;
             }
-            readFully(header, at);
+            FileOps.readFully(channel, header, at, path);
             WalPosition pos = RecordFormat.parse(header);
             if (pos == null) {
                 problem = "bad record header";
                 break;
             }
-            readFully(prefix, at + RecordFormat.HEADER_SIZE);
+            FileOps.readFully(channel, prefix, at + RecordFormat.HEADER_SIZE, path);
             int length;
             try {
                 length = ChangesetCodec.recordLength(prefix, 0);
@@ -118,7 +118,7 @@ final class LogSegment implements AutoCloseable {
                 break;
             }
             byte[] record = new byte[length];
-            readFully(record, at + RecordFormat.HEADER_SIZE);
+            FileOps.readFully(channel, record, at + RecordFormat.HEADER_SIZE, path);
             ChangesetCodec.Summary summary;
             try {
                 summary = ChangesetCodec.summarize(record, 0, length);
@@ -165,14 +165,9 @@ final class LogSegment implements AutoCloseable {
     /** Appends one record (header and changeset) at the end; not durable until {@link #force}. */
     long append(byte[] header, byte[] changeset, WalPosition pos) throws IOException {
         long at = size;
-        ByteBuffer[] bufs = {ByteBuffer.wrap(header), ByteBuffer.wrap(changeset)};
-        long pos0 = at;
-        for (ByteBuffer b : bufs) {
-            while (b.hasRemaining()) {
-                pos0 += channel.write(b, pos0);
-            }
-        }
-        size = pos0;
+        FileOps.writeFully(channel, header, at);
+        FileOps.writeFully(channel, changeset, at + header.length);
+        size = at + header.length + changeset.length;
         addOffset(at, pos);
         return at;
     }
@@ -189,7 +184,7 @@ final class LogSegment implements AutoCloseable {
         }
         long start = offsets[i] + RecordFormat.HEADER_SIZE;
         byte[] prefix = new byte[ChangesetCodec.PREFIX_SIZE];
-        readFully(prefix, start);
+        FileOps.readFully(channel, prefix, start, path);
         int length;
         try {
             length = ChangesetCodec.recordLength(prefix, 0);
@@ -198,31 +193,19 @@ final class LogSegment implements AutoCloseable {
                     + e.getMessage(), e);
         }
         byte[] record = new byte[length];
-        readFully(record, start);
+        FileOps.readFully(channel, record, start, path);
         return record;
     }
 
     /** Reads the record header (WAL position) of {@code txid}. */
     WalPosition readPosition(long txid) throws IOException {
         byte[] header = new byte[RecordFormat.HEADER_SIZE];
-        readFully(header, offsets[(int) (txid - firstTxid)]);
+        FileOps.readFully(channel, header, offsets[(int) (txid - firstTxid)], path);
         WalPosition pos = RecordFormat.parse(header);
         if (pos == null) {
             throw new CorruptLogException("read " + path + " txid " + txid + ": bad record header");
         }
         return pos;
-    }
-
-    private void readFully(byte[] dst, long position) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(dst);
-        long p = position;
-        while (buf.hasRemaining()) {
-            int n = channel.read(buf, p);
-            if (n < 0) {
-                throw new IOException("read " + path + ": unexpected end of file at offset " + p);
-            }
-            p += n;
-        }
     }
 
     Path path() {

@@ -1,6 +1,7 @@
 package dev.ferry.primary.log;
 
 import dev.ferry.primary.capture.WalPosition;
+import dev.ferry.primary.fileops.FileOps;
 import dev.ferry.protocol.changeset.Changeset;
 import dev.ferry.protocol.changeset.ChangesetCodec;
 import dev.ferry.protocol.changeset.CorruptChangesetException;
@@ -8,8 +9,6 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,7 +34,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Appends and syncs come from one thread (the database's writer); reads are thread-safe and may
  * run concurrently with appends.
  */
-public final class ReplicationLog implements AutoCloseable {
+public final class ReplicationLog implements LogReader, AutoCloseable {
     /** Segment size at which a new segment is started. */
     public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
 
@@ -56,14 +55,7 @@ public final class ReplicationLog implements AutoCloseable {
     /** Opens (creating if needed) the log in {@code dir}, recovering as described above. */
     public static ReplicationLog open(Path dir, long segmentBytes) throws IOException {
         Files.createDirectories(dir);
-        ReplicationLog rl = new ReplicationLog(dir, segmentBytes, false);
-        try {
-            rl.load();
-        } catch (IOException | RuntimeException e) {
-            rl.close();
-            throw e;
-        }
-        return rl;
+        return load(new ReplicationLog(dir, segmentBytes, false));
     }
 
     public static ReplicationLog open(Path dir) throws IOException {
@@ -78,7 +70,10 @@ public final class ReplicationLog implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             throw new java.nio.file.NoSuchFileException(dir.toString(), null, "no replication log here");
         }
-        ReplicationLog rl = new ReplicationLog(dir, DEFAULT_SEGMENT_BYTES, true);
+        return load(new ReplicationLog(dir, DEFAULT_SEGMENT_BYTES, true));
+    }
+
+    private static ReplicationLog load(ReplicationLog rl) throws IOException {
         try {
             rl.load();
         } catch (IOException | RuntimeException e) {
@@ -142,12 +137,13 @@ public final class ReplicationLog implements AutoCloseable {
         return last;
     }
 
+    @Override
     public long lastTxid() {
         LogEntry l = last;
         return l == null ? 0 : l.txid();
     }
 
-    /** The first txid the log holds, or 0 if empty. */
+    @Override
     public long firstTxid() {
         for (LogSegment seg : segments) {
             if (seg.count() > 0) {
@@ -210,16 +206,24 @@ public final class ReplicationLog implements AutoCloseable {
         if (newSegmentPendingDirSync) {
             // The segment file's directory entry must be durable too, or a crash could lose the
             // whole (fsynced) file.
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true);
-            }
+            FileOps.fsyncDirectory(dir);
             newSegmentPendingDirSync = false;
         }
     }
 
-    /** The encoded changeset of {@code txid}. */
+    @Override
     public byte[] readEncoded(long txid) throws IOException {
         return segmentFor(txid).readChangeset(txid);
+    }
+
+    @Override
+    public ChangesetCodec.Summary summary(long txid) throws IOException {
+        byte[] bytes = readEncoded(txid);
+        try {
+            return ChangesetCodec.summarize(bytes, 0, bytes.length);
+        } catch (CorruptChangesetException e) {
+            throw new CorruptLogException("read log " + dir + " txid " + txid + ": " + e.getMessage(), e);
+        }
     }
 
     /** The decoded changeset of {@code txid}. */

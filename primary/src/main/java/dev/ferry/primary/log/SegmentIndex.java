@@ -2,12 +2,10 @@ package dev.ferry.primary.log;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import dev.ferry.primary.fileops.FileOps;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.zip.CRC32C;
@@ -47,16 +45,8 @@ final class SegmentIndex {
         CRC32C crc = new CRC32C();
         crc.update(buf.array(), 0, buf.position());
         buf.putInt((int) crc.getValue());
-        buf.flip();
-        Path idx = pathFor(seg.path());
-        Path tmp = idx.resolveSibling(idx.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-        }
-        Files.move(tmp, idx, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // Derived state: atomic (never half-written) but not fsynced; a lost index is rebuilt.
+        FileOps.replaceAtomically(pathFor(seg.path()), buf.array(), false);
     }
 
     /** Loads the index into {@code seg}; false if it is absent or does not match the segment. */

@@ -16,10 +16,17 @@ import java.util.List;
 public final class SqlText {
     private final List<String> parameterNames;
     private final boolean hasTrailingStatement;
+    private final String firstKeyword;
 
-    private SqlText(List<String> parameterNames, boolean hasTrailingStatement) {
+    private SqlText(List<String> parameterNames, boolean hasTrailingStatement, String firstKeyword) {
         this.parameterNames = parameterNames;
         this.hasTrailingStatement = hasTrailingStatement;
+        this.firstKeyword = firstKeyword;
+    }
+
+    /** The first word of the statement, upper-cased ("" if none), after comments and blanks. */
+    public String firstKeyword() {
+        return firstKeyword;
     }
 
     /** Parameter names by index (index 1 at position 0); null for a positional parameter. */
@@ -33,6 +40,7 @@ public final class SqlText {
     }
 
     public static SqlText scan(String sql) {
+        String first = firstWord(sql);
         List<String> names = new ArrayList<>();
         int n = sql.length();
         int i = 0;
@@ -49,7 +57,7 @@ public final class SqlText {
                     i = skipped;
                     continue;
                 }
-                return new SqlText(names, true);
+                return new SqlText(names, true, first);
             }
             int skipped = skipComment(sql, i);
             if (skipped > i) {
@@ -90,7 +98,27 @@ public final class SqlText {
                 i++;
             }
         }
-        return new SqlText(names, false);
+        return new SqlText(names, false, first);
+    }
+
+    private static String firstWord(String sql) {
+        int i = 0;
+        int n = sql.length();
+        while (i < n) {
+            int skipped = skipComment(sql, i);
+            if (skipped > i) {
+                i = skipped;
+            } else if (Character.isWhitespace(sql.charAt(i))) {
+                i++;
+            } else {
+                break;
+            }
+        }
+        int j = i;
+        while (j < n && Character.isLetter(sql.charAt(j))) {
+            j++;
+        }
+        return sql.substring(i, j).toUpperCase(java.util.Locale.ROOT);
     }
 
     private static boolean isIdentChar(char c) {

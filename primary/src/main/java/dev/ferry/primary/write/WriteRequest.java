@@ -4,4 +4,4 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** One {@code execute} request waiting for the writer: its statements and the future to answer. */
-record WriteRequest(List<Statement> statements, CompletableFuture<ExecuteResult> result) {}
+record WriteRequest(List<Statement> statements, CompletableFuture<ExecuteResult> result) implements WriterItem {}

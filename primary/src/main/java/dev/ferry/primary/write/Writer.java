@@ -41,14 +41,14 @@ public final class Writer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Writer.class);
     static final int MAX_BATCH = 128;
     /** Queued by {@link #close()}: requests queued before it are still run. */
-    private static final WriteRequest STOP = new WriteRequest(List.of(), new CompletableFuture<>());
+    private static final WriterTask STOP = new WriterTask(() -> null, new CompletableFuture<>());
 
     private final String name;
     private final Connection connection;
     private final StatementRunner runner;
     private final CommitLog commitLog;
     private final Consumer<Throwable> onFatal;
-    private final BlockingQueue<WriteRequest> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<WriterItem> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closing;
     private volatile Throwable fatal;
@@ -82,6 +82,24 @@ public final class Writer implements AutoCloseable {
     }
 
     /**
+     * Runs {@code body} on the writer thread between two commits (no transaction open); the
+     * future completes there with its result or failure.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> CompletableFuture<T> runBetweenCommits(java.util.concurrent.Callable<T> body) {
+        CompletableFuture<Object> f = new CompletableFuture<>();
+        if (closing || fatal != null) {
+            f.completeExceptionally(unavailable());
+        } else {
+            queue.add(new WriterTask((java.util.concurrent.Callable<Object>) body, f));
+            if (closing || fatal != null) {
+                failQueued();
+            }
+        }
+        return (CompletableFuture<T>) f;
+    }
+
+    /**
      * A txid at least as high as that of any transaction a reader can see right now: readers that
      * start a read transaction and then read this value report a txid that includes what they saw.
      */
@@ -90,10 +108,10 @@ public final class Writer implements AutoCloseable {
     }
 
     private void run() {
-        List<WriteRequest> batch = new ArrayList<>();
+        List<WriterItem> batch = new ArrayList<>();
         while (true) {
             try {
-                WriteRequest first = queue.take();
+                WriterItem first = queue.take();
                 if (first == STOP) {
                     return;
                 }
@@ -101,7 +119,7 @@ public final class Writer implements AutoCloseable {
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
                 boolean stop = batch.remove(STOP);
-                runBatch(batch);
+                runInGroups(batch);
                 commitLog.afterBatch();
                 if (stop) {
                     return;
@@ -127,6 +145,73 @@ public final class Writer implements AutoCloseable {
     }
 
     private record Done(WriteRequest request, List<StatementResult> results) {}
+
+    /**
+     * Runs the batch as group commits, except that a VACUUM request runs alone and outside any
+     * transaction (SQLite cannot VACUUM inside one), in queue order.
+     */
+    private void runInGroups(List<WriterItem> batch) throws FatalWriteException {
+        List<WriteRequest> group = new ArrayList<>();
+        for (WriterItem item : batch) {
+            if (item instanceof WriteRequest r && !isVacuum(r)) {
+                group.add(r);
+                continue;
+            }
+            if (!group.isEmpty()) {
+                runBatch(group);
+                group = new ArrayList<>();
+            }
+            if (item instanceof WriteRequest r) {
+                runVacuum(r);
+            } else {
+                runTask((WriterTask) item);
+            }
+        }
+        if (!group.isEmpty()) {
+            runBatch(group);
+        }
+    }
+
+    private static void runTask(WriterTask task) {
+        try {
+            task.result().complete(task.body().call());
+        } catch (Exception e) {
+            task.result().completeExceptionally(e);
+        }
+    }
+
+    private static boolean isVacuum(WriteRequest r) {
+        for (Statement st : r.statements()) {
+            if (SqlText.scan(st.sql()).firstKeyword().equals("VACUUM")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void runVacuum(WriteRequest r) throws FatalWriteException {
+        if (r.statements().size() != 1) {
+            r.result().completeExceptionally(new StatementFailedException(0,
+                    "VACUUM must be the only statement of its request", null));
+            return;
+        }
+        StatementResult result;
+        try {
+            txidUpperBound = commitLog.lastTxid() + 1;
+            result = runner.execute(r.statements().get(0));
+        } catch (SQLException | IllegalArgumentException e) {
+            txidUpperBound = commitLog.lastTxid();
+            r.result().completeExceptionally(new StatementFailedException(0, e.getMessage(), e));
+            return;
+        }
+        try {
+            long txid = commitLog.captureCommitted();
+            txidUpperBound = txid;
+            r.result().complete(new ExecuteResult(List.of(result), txid));
+        } catch (IOException | RuntimeException e) {
+            throw new FatalWriteException(e);
+        }
+    }
 
     private void runBatch(List<WriteRequest> batch) throws FatalWriteException {
         List<Done> done = new ArrayList<>(batch.size());
@@ -199,24 +284,28 @@ public final class Writer implements AutoCloseable {
         }
     }
 
-    private void failStop(Throwable cause, List<WriteRequest> batch) {
+    private void failStop(Throwable cause, List<WriterItem> batch) {
         fatal = cause;
         log.error("writer {} fail-stopped; the database will be reopened through recovery", name, cause);
-        for (WriteRequest r : batch) {
-            if (r != STOP) {
-                r.result().completeExceptionally(unavailable());
-            }
+        for (WriterItem item : batch) {
+            fail(item);
         }
         failQueued();
         onFatal.accept(cause);
     }
 
     private void failQueued() {
-        WriteRequest r;
-        while ((r = queue.poll()) != null) {
-            if (r != STOP) {
-                r.result().completeExceptionally(unavailable());
-            }
+        WriterItem item;
+        while ((item = queue.poll()) != null) {
+            fail(item);
+        }
+    }
+
+    private void fail(WriterItem item) {
+        if (item instanceof WriteRequest r) {
+            r.result().completeExceptionally(unavailable());
+        } else if (item != STOP) {
+            ((WriterTask) item).result().completeExceptionally(unavailable());
         }
     }
 

@@ -154,4 +154,42 @@ class CatalogTest {
             }
         }
     }
+
+    @Test
+    void snapshot_whileWritesContinue_readsTheFileAsOfItsTxid() throws Exception {
+        try (Catalog catalog = Catalog.open(dataDir)) {
+            catalog.create("orders", CreateOptions.DEFAULTS);
+            catalog.execute("orders", List.of(Statement.of("CREATE TABLE t(id INTEGER PRIMARY KEY, v)"))).get();
+            for (int i = 0; i < 20; i++) {
+                catalog.execute("orders", List.of(Statement.of("INSERT INTO t(v) VALUES (randomblob(3000))"))).get();
+            }
+            List<String> committed = new java.util.concurrent.CopyOnWriteArrayList<>();
+            catalog.addListener(new CatalogListener() {
+                @Override
+                public void committed(String name, long txid, long timestampMs, byte[] encoded) {
+                    committed.add(name + "@" + txid);
+                }
+            });
+            byte[] image;
+            long txid;
+            try (DatabaseSnapshot snap = catalog.snapshot("orders").get()) {
+                txid = snap.txid();
+                assertEquals(catalog.info("orders").txid(), txid);
+                for (int i = 0; i < 20; i++) {
+                    catalog.execute("orders", List.of(Statement.of("UPDATE t SET v = randomblob(3000)"))).get();
+                }
+                image = snap.readPages(1, snap.pageCount());
+                assertEquals(snap.checksum(), dev.ferry.protocol.checksum.PageChecksums.ofImage(4096, image)
+                        .databaseChecksum());
+            }
+            assertEquals(20, committed.size());
+            assertEquals("orders@" + (txid + 1), committed.get(0));
+            Path out = dataDir.resolve("at-snapshot.db");
+            try (dev.ferry.primary.log.ReplicationLog log = dev.ferry.primary.log.ReplicationLog.openReadOnly(
+                    dataDir.resolve("databases/orders/log"))) {
+                dev.ferry.primary.backup.LogRestorer.restore(log, txid, out);
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(Files.readAllBytes(out), image);
+        }
+    }
 }

@@ -23,6 +23,12 @@ class JsonValuesTest {
     }
 
     @Test
+    void write_nonFiniteReal_writtenAsString() throws Exception {
+        assertEquals("\"Infinity\"", written(Double.POSITIVE_INFINITY));
+        assertEquals("\"-Infinity\"", written(Double.NEGATIVE_INFINITY));
+    }
+
+    @Test
     void write_unsupportedType_throwsNamingIt() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> written(new Object()));
 

@@ -60,7 +60,7 @@ public final class ChangesetCodec {
      * Size of a record with no pages: the fields up to the page count, the payload length (4) and
      * the CRC (4). A record is exactly {@code FIXED_SIZE + 4n + m} bytes.
      */
-    static final int FIXED_SIZE = OFF_PGNOS + 4 + 4;
+    public static final int FIXED_SIZE = OFF_PGNOS + 4 + 4;
 
     /** Hard maximum of the uncompressed page images of one changeset (1 GiB). */
     public static final long MAX_PAGE_BYTES = 1L << 30;
@@ -147,6 +147,15 @@ public final class ChangesetCodec {
      * returns its fixed fields, without decompressing the pages.
      */
     public static Summary summarize(byte[] bytes, int off, int len) throws CorruptChangesetException {
+        checkFraming(bytes, off, len);
+        ByteBuffer buf = ByteBuffer.wrap(bytes, off, len);
+        buf.position(off + OFF_TXID);
+        return new Summary(buf.getLong(), buf.getLong(), buf.getInt(), buf.getInt(), buf.getLong(), buf.getLong(),
+                buf.getInt());
+    }
+
+    /** Checks, in this order, that the record is long enough, its length field, and its CRC. */
+    private static void checkFraming(byte[] bytes, int off, int len) throws CorruptChangesetException {
         if (len < PREFIX_SIZE) {
             throw new CorruptChangesetException("changeset truncated: " + len + " bytes, header needs " + PREFIX_SIZE);
         }
@@ -156,10 +165,6 @@ public final class ChangesetCodec {
                     + len + " bytes were given");
         }
         checkCrc(bytes, off, len);
-        ByteBuffer buf = ByteBuffer.wrap(bytes, off, len);
-        buf.position(off + OFF_TXID);
-        return new Summary(buf.getLong(), buf.getLong(), buf.getInt(), buf.getInt(), buf.getLong(), buf.getLong(),
-                buf.getInt());
     }
 
     private static void checkCrc(byte[] bytes, int off, int len) throws CorruptChangesetException {
@@ -179,15 +184,7 @@ public final class ChangesetCodec {
 
     /** Decodes exactly {@code len} bytes at {@code off}: one complete record, nothing more. */
     public static Changeset decode(byte[] bytes, int off, int len) throws CorruptChangesetException {
-        if (len < PREFIX_SIZE) {
-            throw new CorruptChangesetException("changeset truncated: " + len + " bytes, header needs " + PREFIX_SIZE);
-        }
-        int length = recordLength(bytes, off);
-        if (length != len) {
-            throw new CorruptChangesetException("changeset record length field says " + length + " but "
-                    + len + " bytes were given");
-        }
-        checkCrc(bytes, off, len);
+        checkFraming(bytes, off, len);
         ByteBuffer buf = ByteBuffer.wrap(bytes, off, len - 4);
         buf.position(off + OFF_COMPRESSION);
         byte compression = buf.get();
