@@ -24,6 +24,8 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The primary as a real process, killed with SIGKILL (and sometimes stopped with SIGTERM) under
@@ -37,12 +39,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <p>The moment of each disruption is chosen by a seeded {@link Random}: after a random number of
  * acknowledgements, while the other writers' requests are in every stage of the write path. Rerun
  * a failure with {@code -Dferry.crash.seed=SEED}; {@code -Dferry.soak=true} runs many more rounds,
- * {@code -Dferry.crash.rounds=N} any number.
+ * {@code -Dferry.crash.rounds=N} any number per page size.
  */
 class PrimaryCrashIT {
     private static final long SEED = Long.getLong("ferry.crash.seed", 20261121L);
     private static final boolean SOAK = Boolean.getBoolean("ferry.soak");
-    private static final int ROUNDS = Integer.getInteger("ferry.crash.rounds", SOAK ? 300 : 30);
+    /** Rounds per page size. */
+    private static final int ROUNDS = Integer.getInteger("ferry.crash.rounds", SOAK ? 100 : 15);
     private static final int RESTORE_ROUNDS = 3;
     private static final int RESTORED_TXIDS = 3;
     private static final int WRITERS = 4;
@@ -52,14 +55,17 @@ class PrimaryCrashIT {
     private static final int STOP_ONE_IN = 4;
     private static final Duration WRITES_TIMEOUT = Duration.ofSeconds(60);
     private static final String DB = "crash";
+    private static final int DEFAULT_PAGE_SIZE = 4096;
 
     @RegisterExtension
     final FerryProcesses processes = new FerryProcesses();
 
-    @Test
-    void sigkillUnderConcurrentWrites_keepsEveryAcknowledgedWriteWhole() throws Exception {
+    /** Page sizes 512 and 65536 are the extremes SQLite allows; 4096 is the default. */
+    @ParameterizedTest(name = "page size {0}")
+    @ValueSource(ints = {512, 4096, 65536})
+    void sigkillUnderConcurrentWrites_keepsEveryAcknowledgedWriteWhole(int pageSize) throws Exception {
         PrimaryProcess primary = processes.startPrimary("primary");
-        CrashRounds crash = new CrashRounds(primary, new Random(SEED), ROUNDS);
+        CrashRounds crash = new CrashRounds(primary, new Random(SEED), ROUNDS, pageSize);
         List<PairRow> live = crash.runAll();
 
         assertTrue(primary.stop(), crash.context("final clean stop") + ": SIGTERM did not stop the idle primary in time");
@@ -81,7 +87,7 @@ class PrimaryCrashIT {
                         + " was not checked; " + help.describe());
         PrimaryProcess primary = processes.startPrimary("primary");
         Random random = new Random(SEED);
-        CrashRounds crash = new CrashRounds(primary, random, RESTORE_ROUNDS);
+        CrashRounds crash = new CrashRounds(primary, random, RESTORE_ROUNDS, DEFAULT_PAGE_SIZE);
         List<PairRow> live = crash.runAll();
         long latestTxid = primary.client().info(DB).txid();
         assertTrue(primary.stop(), crash.context("final clean stop") + ": SIGTERM did not stop the idle primary in time");
@@ -121,21 +127,24 @@ class PrimaryCrashIT {
         private final PrimaryProcess primary;
         private final Random random;
         private final int rounds;
+        private final int pageSize;
         private final WriteLedger ledger = new WriteLedger();
         private final AtomicLong nextReq = new AtomicLong(1);
         private int round;
         private int kills;
         private int stops;
 
-        CrashRounds(PrimaryProcess primary, Random random, int rounds) {
+        CrashRounds(PrimaryProcess primary, Random random, int rounds, int pageSize) {
             this.primary = primary;
             this.random = random;
             this.rounds = rounds;
+            this.pageSize = pageSize;
         }
 
         /** Creates the database, runs every round, and returns the rows verified after the last restart. */
         List<PairRow> runAll() throws Exception {
-            primary.client().create(DB);
+            DatabaseState created = primary.client().create(DB, pageSize);
+            assertEquals(pageSize, created.pageSize(), "page size of the created database");
             primary.client().execute(DB, List.of(PairedInserts.CREATE_TABLE));
             List<PairRow> live = List.of();
             for (int r = 1; r <= rounds; r++) {
@@ -187,13 +196,14 @@ class PrimaryCrashIT {
         }
 
         String context(String step) {
-            return "seed=" + SEED + " round=" + round + "/" + rounds + " " + step + " (rerun with -Dferry.crash.seed="
+            return "seed=" + SEED + " page_size=" + pageSize + " round=" + round + "/" + rounds + " " + step + " (rerun with -Dferry.crash.seed="
                     + SEED + "; primary log " + primary.logFile() + ")";
         }
 
         void printSummary(String test) {
-            System.out.printf("PrimaryCrashIT %s: seed=%d rounds=%d (%d SIGKILL, %d SIGTERM) acknowledged=%d"
-                            + " in-doubt=%d refused=%d highest-acknowledged-txid=%d%n", test, SEED, rounds, kills, stops,
+            System.out.printf("PrimaryCrashIT %s: seed=%d page_size=%d rounds=%d (%d SIGKILL, %d SIGTERM)"
+                            + " acknowledged=%d in-doubt=%d refused=%d highest-acknowledged-txid=%d%n", test, SEED,
+                    pageSize, rounds, kills, stops,
                     ledger.count(Status.ACKNOWLEDGED), ledger.count(Status.IN_DOUBT), ledger.count(Status.NOT_APPLIED),
                     ledger.maxAcknowledgedTxid());
         }

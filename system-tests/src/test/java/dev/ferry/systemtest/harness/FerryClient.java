@@ -44,9 +44,18 @@ public final class FerryClient {
         return response.statusCode() == 200;
     }
 
-    /** {@code PUT /v1/databases/{name}}, expecting 201. */
+    /** {@code PUT /v1/databases/{name}} with the default options, expecting 201. */
     public DatabaseState create(String name) throws IOException, InterruptedException {
         return DatabaseState.from(send(request(databasePath(name)).PUT(HttpRequest.BodyPublishers.noBody()).build(), 201));
+    }
+
+    /** {@code PUT /v1/databases/{name}} with {@code {"page_size": pageSize}}, expecting 201. */
+    public DatabaseState create(String name, int pageSize) throws IOException, InterruptedException {
+        byte[] body = JSON.writeValueAsBytes(Map.of("page_size", pageSize));
+        return DatabaseState.from(send(request(databasePath(name))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(), 201));
     }
 
     /** {@code GET /v1/databases/{name}}. */

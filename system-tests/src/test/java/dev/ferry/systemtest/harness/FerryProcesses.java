@@ -15,7 +15,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * JUnit 5 extension that owns the processes of one test: register it with
  * {@code @RegisterExtension final FerryProcesses processes = new FerryProcesses();} and start nodes
- * through it. Each test gets a fresh directory {@code target/system-tests/CLASS/METHOD/} holding
+ * through it. Each test gets a fresh directory {@code target/system-tests/CLASS/METHOD/} (plus one
+ * level per invocation of a parameterized test) holding
  * every node's data directory and log, kept after the test for post-mortems. After each test,
  * passed or failed, every process it started is killed by its handle.
  */
@@ -25,8 +26,12 @@ public final class FerryProcesses implements BeforeEachCallback, AfterEachCallba
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        testDir = Path.of("target", "system-tests", context.getRequiredTestClass().getSimpleName(),
-                context.getRequiredTestMethod().getName()).toAbsolutePath();
+        String method = context.getRequiredTestMethod().getName();
+        Path methodDir = Path.of("target", "system-tests", context.getRequiredTestClass().getSimpleName(), method);
+        // Each invocation of a parameterized test gets its own subdirectory, named after its display name.
+        boolean plainTest = context.getDisplayName().startsWith(method + "(");
+        testDir = (plainTest ? methodDir : methodDir.resolve(context.getDisplayName().replaceAll("[^A-Za-z0-9._-]+", "_")))
+                .toAbsolutePath();
         deleteRecursively(testDir);
         try {
             Files.createDirectories(testDir);
