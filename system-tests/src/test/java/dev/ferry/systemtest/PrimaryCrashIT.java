@@ -154,7 +154,7 @@ class PrimaryCrashIT {
                     primary.start();
                     live = verifyRecovered();
                 } catch (AssertionError | RuntimeException e) {
-                    throw new AssertionError(context("round") + ": " + e.getMessage(), e);
+                    throw new AssertionError(context("(write, disrupt, restart, verify)") + ": " + e.getMessage(), e);
                 }
             }
             return live;

@@ -70,8 +70,9 @@ public final class WriteBenchmark {
     private static List<Measurement> runOnce(Path runDir, BenchOptions options) throws Exception {
         List<Measurement> measurements = new ArrayList<>();
         measurements.add(RawSqliteInserts.run(runDir.resolve("raw-before.db"), "before", options, PAYLOAD));
-        try (PrimaryProcess primary = PrimaryProcess.start(PrimaryJar.path(), runDir.resolve("primary-data"),
+        try (PrimaryProcess primary = PrimaryProcess.create(PrimaryJar.path(), runDir.resolve("primary-data"),
                 runDir.resolve("primary.log"))) {
+            primary.start();
             FerryClient client = primary.client();
             client.create(DB);
             client.execute(DB, List.of("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)"));

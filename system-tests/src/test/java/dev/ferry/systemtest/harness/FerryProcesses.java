@@ -63,9 +63,10 @@ public final class FerryProcesses implements BeforeEachCallback, AfterEachCallba
     /** Starts a primary with data directory {@code TESTDIR/NODE/data} and log {@code TESTDIR/NODE.log}, and waits until it is ready. */
     public PrimaryProcess startPrimary(String node) {
         requireInTest();
-        PrimaryProcess primary = PrimaryProcess.start(PrimaryJar.path(), testDir.resolve(node).resolve("data"),
+        PrimaryProcess primary = PrimaryProcess.create(PrimaryJar.path(), testDir.resolve(node).resolve("data"),
                 testDir.resolve(node + ".log"));
         primaries.add(primary);
+        primary.start();
         return primary;
     }
 

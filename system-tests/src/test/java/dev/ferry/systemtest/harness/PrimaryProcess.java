@@ -47,14 +47,19 @@ public final class PrimaryProcess implements AutoCloseable {
         this.replicationPort = FreePort.pick();
     }
 
-    /** Starts a primary on {@code dataDir} and waits until it answers {@code /healthz}. */
-    public static PrimaryProcess start(Path jar, Path dataDir, Path logFile) {
-        PrimaryProcess primary = new PrimaryProcess(jar, dataDir, logFile);
-        primary.start();
-        return primary;
+    /**
+     * A primary on {@code dataDir}, not started yet: callers take ownership (a try-with-resources or
+     * {@link FerryProcesses}) before {@link #start}, so even a failed start leaves nothing running.
+     */
+    public static PrimaryProcess create(Path jar, Path dataDir, Path logFile) {
+        return new PrimaryProcess(jar, dataDir, logFile);
     }
 
-    /** Starts a new incarnation on the same data directory and ports; the previous one must have exited. */
+    /**
+     * Starts an incarnation on the data directory and ports and waits until it answers
+     * {@code /healthz}; the previous incarnation must have exited. If it does not become ready, it
+     * is killed before the failure is thrown.
+     */
     public void start() {
         if (isRunning()) {
             throw new IllegalStateException("primary on " + dataDir + " is already running (pid " + process.pid() + ")");
@@ -79,7 +84,12 @@ public final class PrimaryProcess implements AutoCloseable {
         // A fresh client per incarnation: pooled connections of a killed process are dead, and
         // java.net.http does not retry a POST on a stale connection.
         client = new FerryClient(baseUri());
-        awaitReady();
+        try {
+            awaitReady();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     /** SIGKILL, then waits until the process has exited. */
