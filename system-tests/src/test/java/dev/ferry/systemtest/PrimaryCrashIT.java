@@ -51,6 +51,9 @@ class PrimaryCrashIT {
     private static final int WRITERS = 4;
     /** Disruptions land after 0 to this many acknowledgements in a round. */
     private static final int MAX_ACKS_BEFORE_DISRUPTION = 150;
+    /** One round in this many disrupts after at most {@link #EARLY_MAX_ACKS} acknowledgements. */
+    private static final int EARLY_DISRUPTION_ONE_IN = 4;
+    private static final int EARLY_MAX_ACKS = 3;
     /** One round in this many ends with a graceful stop under load instead of SIGKILL. */
     private static final int STOP_ONE_IN = 4;
     private static final Duration WRITES_TIMEOUT = Duration.ofSeconds(60);
@@ -161,7 +164,10 @@ class PrimaryCrashIT {
         }
 
         private void disruptUnderLoad() throws Exception {
-            long acksBefore = random.nextInt(MAX_ACKS_BEFORE_DISRUPTION + 1);
+            // Some rounds disrupt within the first few acknowledgements: the restarted primary opens the
+            // database (running its recovery) on the first request, so these kills land in or just after recovery.
+            long acksBefore = random.nextInt(EARLY_DISRUPTION_ONE_IN) == 0 ? random.nextInt(EARLY_MAX_ACKS + 1)
+                    : random.nextInt(MAX_ACKS_BEFORE_DISRUPTION + 1);
             boolean graceful = random.nextInt(STOP_ONE_IN) == 0;
             try (ConcurrentWriters writers = ConcurrentWriters.start(primary.client(), DB, WRITERS, round, nextReq,
                     ledger)) {
