@@ -95,15 +95,19 @@ public final class ConcurrentWriters implements AutoCloseable {
         return acknowledged;
     }
 
-    /** Stops the writers if a test failed before they ended. */
+    /** Stops the writers if a test failed before they ended; an interrupt while joining is passed on. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         synchronized (this) {
             stopped = true;
         }
-        for (Thread thread : threads) {
-            thread.interrupt();
-            thread.join();
+        threads.forEach(Thread::interrupt);
+        try {
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
