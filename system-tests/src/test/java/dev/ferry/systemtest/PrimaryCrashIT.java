@@ -2,7 +2,6 @@ package dev.ferry.systemtest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ferry.systemtest.harness.ConcurrentWriters;
 import dev.ferry.systemtest.harness.DatabaseState;
@@ -82,34 +81,36 @@ class PrimaryCrashIT {
 
     @Test
     void restoreAfterSigkills_rebuildsLatestAndEarlierTxidsFromTheLog() throws Exception {
-        // picocli answers "restore --help" with the top-level help and exit code 0 even when there is
-        // no such subcommand, so look for it in the list of commands instead.
-        PrimaryCli.Result help = PrimaryCli.run(processes.testDir().resolve("help.log"), "--help");
-        assumeTrue(help.output().lines().anyMatch(line -> line.matches("\\s+restore\\b.*")),
-                "assumption: 'ferry-primary restore' (issue 2, item 6) is not in the jar yet, so the offline restore"
-                        + " was not checked; " + help.describe());
         PrimaryProcess primary = processes.startPrimary("primary");
         Random random = new Random(SEED);
         CrashRounds crash = new CrashRounds(primary, random, RESTORE_ROUNDS, DEFAULT_PAGE_SIZE);
         List<PairRow> live = crash.runAll();
-        long latestTxid = primary.client().info(DB).txid();
+        DatabaseState latest = primary.client().info(DB);
+        long latestTxid = latest.txid();
         assertTrue(primary.stop(), crash.context("final clean stop") + ": SIGTERM did not stop the idle primary in time");
 
-
-        List<PairRow> restoredLatest = restore(primary, "latest", crash);
-        assertEquals(live, restoredLatest, crash.context("restore latest (txid " + latestTxid + ")")
+        Restored restoredLatest = restore(primary, "latest", crash);
+        assertEquals(live, restoredLatest.rows(), crash.context("restore latest (txid " + latestTxid + ")")
                 + ": restored rows differ from the live rows");
+        // The position restore prints must be the live database's: same txid, same rolling checksum.
+        String livePosition = String.format("%016x/%s", latestTxid, latest.checksum());
+        assertTrue(restoredLatest.output().contains(livePosition), crash.context("restore latest")
+                + ": expected position " + livePosition + " of the live database in the output:\n"
+                + restoredLatest.output());
         for (int i = 0; i < RESTORED_TXIDS; i++) {
             // txid 1 creates the database and txid 2 the table; earlier txids have no table to read.
             long txid = 2 + (long) random.nextInt((int) Math.max(1, latestTxid - 1));
-            List<PairRow> rows = restore(primary, Long.toString(txid), crash);
-            crash.ledger.checkAsOf(crash.context("restore --txid " + txid), txid, rows);
+            Restored restored = restore(primary, Long.toString(txid), crash);
+            crash.ledger.checkAsOf(crash.context("restore --txid " + txid), txid, restored.rows());
         }
         crash.printSummary("restore");
     }
 
+    /** A restored file's rows and what the restore command printed. */
+    private record Restored(List<PairRow> rows, String output) {}
+
     /** Runs {@code restore}, then reads the file with python3's sqlite3 and checks its integrity. */
-    private List<PairRow> restore(PrimaryProcess primary, String txid, CrashRounds crash) {
+    private Restored restore(PrimaryProcess primary, String txid, CrashRounds crash) {
         Path output = processes.testDir().resolve("restored-" + txid + ".db");
         List<String> args = new ArrayList<>(List.of("restore", "--data-dir", primary.dataDir().toString(),
                 "--db", DB, "--output", output.toString()));
@@ -122,7 +123,7 @@ class PrimaryCrashIT {
         SqliteFile.Inspection restored = SqliteFile.inspect(output, PairedInserts.SELECT_ROWS);
         assertTrue(restored.integrityOk(), crash.context("restore " + txid) + ": integrity_check of " + output
                 + ": " + restored.integrity());
-        return PairRow.fromJson(restored.rows());
+        return new Restored(PairRow.fromJson(restored.rows()), result.output());
     }
 
     /** The rounds of one test: write, disrupt, restart, verify; all state for the failure messages. */
