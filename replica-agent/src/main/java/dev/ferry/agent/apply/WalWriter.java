@@ -257,8 +257,10 @@ final class WalWriter {
                 WalFormat.writeIntBigEndian(b, at + WalFormat.FRAME_CHECKSUM2, s2);
             }
             long offset = WalFormat.frameOffset(lastFrame + 1, pageSize);
-            if (CrashPoint.FRAMES_PARTIAL.armed() && CrashPoint.FRAMES_PARTIAL.haltsNext()) {
-                wal.write(ByteBuffer.wrap(b, 0, bytes / 2), offset, "write WAL frames");
+            if (CrashPoint.FRAMES_PARTIAL.armed()) {
+                if (CrashPoint.FRAMES_PARTIAL.haltsNext()) {
+                    wal.write(ByteBuffer.wrap(b, 0, bytes / 2), offset, "write WAL frames");
+                }
                 CrashPoint.FRAMES_PARTIAL.reached();
             }
             wal.write(ByteBuffer.wrap(b, 0, bytes), offset, "write WAL frames");

@@ -58,10 +58,15 @@ final class BankReaders implements AutoCloseable {
     }
 
     void startPython(String mode, int seed) throws IOException {
+        startPython(mode, seed, 0);
+    }
+
+    /** A python3 reader that sleeps {@code pauseMs} between read transactions (0: none). */
+    void startPython(String mode, int seed, int pauseMs) throws IOException {
         Path out = work.resolve("python-" + mode + "-" + seed + ".out");
         Process p = processes.start(new ProcessBuilder("python3", ChildProcesses.path(pythonScript(work)),
                 ChildProcesses.path(db), mode, ChildProcesses.path(stop), Long.toString(BankWorkload.TOTAL),
-                Integer.toString(seed)).redirectOutput(out.toFile()).redirectError(work.resolve("python-" + mode + "-"
+                Integer.toString(seed), Integer.toString(pauseMs)).redirectOutput(out.toFile()).redirectError(work.resolve("python-" + mode + "-"
                 + seed + ".err").toFile()));
         readers.add(p);
         outputs.add(out);

@@ -1,6 +1,6 @@
 """Bank invariant reader for Ferry's apply tests: a stock SQLite (python3's sqlite3) in its own process.
 
-Usage: bank_reader.py DB MODE STOPFILE TOTAL SEED
+Usage: bank_reader.py DB MODE STOPFILE TOTAL SEED [PAUSE_MS]
 MODE: rw (plain read-write open), ro (file:...?mode=ro URI) or hold (ro, one long read transaction).
 Loops read transactions until STOPFILE exists, checking: sum(balance) == TOTAL, meta.seq never
 decreases, blob length and CRC-32, PRAGMA quick_check now and then. Prints one JSON line at the end.
@@ -14,6 +14,7 @@ import time
 import zlib
 
 db, mode, stop, total, seed = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+pause = float(sys.argv[6]) / 1000.0 if len(sys.argv) > 6 else 0.0
 rnd = random.Random(seed)
 if mode == "rw":
     conn = sqlite3.connect(db, isolation_level=None, timeout=30)
@@ -74,6 +75,8 @@ else:
             if stats["min_seq"] is None:
                 stats["min_seq"] = last
             stats["max_seq"] = max(stats["max_seq"], last)
+            if pause:
+                time.sleep(pause)
         except sqlite3.Error as e:
             problem("errors", repr(e))
             try:
