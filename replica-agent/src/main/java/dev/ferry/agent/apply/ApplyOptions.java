@@ -26,9 +26,9 @@ public record ApplyOptions(boolean fsync, int checkpointThresholdFrames, long wa
         }
     }
 
-    /** fsync on, checkpoint every 1000 frames, WAL cut back above 4 MiB, 5 s lock timeout. */
+    /** fsync on, checkpoint every 1000 frames, WAL cut back above 16 MiB, 5 s lock timeout. */
     public static ApplyOptions defaults() {
-        return new ApplyOptions(true, 1000, 4L << 20, 5000);
+        return new ApplyOptions(true, 1000, 16L << 20, 5000);
     }
 
     public ApplyOptions withFsync(boolean value) {

@@ -107,7 +107,9 @@ public final class ReplicaDatabase implements AutoCloseable {
             f.stamp(snapshot.position());
             f.force();
         }
-        new PositionStore(files.position()).write(snapshot.position(), true);
+        try (PositionStore store = new PositionStore(files.position())) {
+            store.write(snapshot.position(), true);
+        }
         return openFiles(files, options);
     }
 
@@ -443,7 +445,7 @@ public final class ReplicaDatabase implements AutoCloseable {
         } catch (IOException e) {
             first = e;
         }
-        for (AutoCloseable c : new AutoCloseable[] {sumsFile, shm, wal, db}) {
+        for (AutoCloseable c : new AutoCloseable[] {positions, sumsFile, shm, wal, db}) {
             try {
                 c.close();
             } catch (Exception e) {

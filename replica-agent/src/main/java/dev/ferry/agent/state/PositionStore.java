@@ -14,20 +14,28 @@ import java.util.Optional;
 
 /**
  * The durable replica position of one database: the file {@code NAME.db-pos} holding one line
- * {@code %016x/%016x} (txid/checksum).
+ * {@code %016x/%016x} (txid/checksum) and a newline, 34 bytes.
  *
- * <p>Format: 33 ASCII characters and a newline. Crash recovery: the file is replaced atomically
- * (written to {@code NAME.db-pos.tmp}, optionally fsynced, renamed over the old one, directory
- * fsynced), so a reader after a crash sees either the old or the new position, never a mix. A
- * leftover temporary file is ignored and overwritten. Callers write a position only once the
- * transaction it names is durable; a position that lags the files by one transaction is repaired by
- * re-applying that transaction, which the apply engine makes harmless.
+ * <p>Crash recovery: the file is created atomically (written to {@code NAME.db-pos.tmp}, fsynced,
+ * renamed, directory fsynced). Every later update is one 34-byte positioned write at offset 0 of
+ * the open file, plus fdatasync when asked: a write to a regular file is never half-applied by a
+ * process crash, so a reader after a crash sees the old or the new line. Why not rename per
+ * update: the rename costs ~200 µs on this kind of file system, ten times the rest of a small
+ * transaction. After a power loss a disk that tears even a 34-byte sector write could leave a line
+ * mixing two positions; that line is either unreadable (no position: the replica is repaired by a
+ * snapshot) or names a checksum the content does not have, which the next changeset's pre-checksum
+ * check reports as divergence. Callers write a position only once the transaction it names is
+ * durable; a position that lags the files by one transaction is repaired by re-applying that
+ * transaction, which the apply engine makes harmless.
  *
  * <p>Concurrency: not thread-safe; one applier owns each store.
  */
-public final class PositionStore {
+public final class PositionStore implements AutoCloseable {
+    private static final int LINE_BYTES = 34;
+
     private final Path file;
     private final Path temp;
+    private FileChannel channel;
 
     public PositionStore(Path file) {
         this.file = file;
@@ -54,31 +62,58 @@ public final class PositionStore {
     }
 
     /**
-     * Replaces the stored position. With {@code fsync} the new file and the directory entry are
-     * forced to disk before returning; without it a process crash still sees old or new, but a power
-     * loss may lose the update.
+     * Records {@code position}. With {@code fsync} it is on disk before this returns; without, a
+     * process crash still sees the old or the new position, but a power loss may lose the update.
      */
     public void write(Position position, boolean fsync) throws IOException {
         byte[] line = (position + "\n").getBytes(StandardCharsets.US_ASCII);
+        if (channel == null && !Files.exists(file)) {
+            create(line);
+        }
+        if (channel == null) {
+            channel = FileChannel.open(file, StandardOpenOption.WRITE);
+            if (channel.size() != LINE_BYTES) {
+                channel.truncate(LINE_BYTES);
+            }
+        }
+        ByteBuffer buf = ByteBuffer.wrap(line);
+        try {
+            while (buf.hasRemaining()) {
+                channel.write(buf, buf.position());
+            }
+            if (fsync) {
+                channel.force(false);
+            }
+        } catch (IOException e) {
+            throw new IOException("write position " + position + " to " + file + " at offset 0: " + e.getMessage(), e);
+        }
+    }
+
+    /** First write: a complete file appears atomically under its name. */
+    private void create(byte[] line) throws IOException {
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buf = ByteBuffer.wrap(line);
             while (buf.hasRemaining()) {
                 ch.write(buf, buf.position());
             }
-            if (fsync) {
-                ch.force(true);
-            }
+            ch.force(true);
         } catch (IOException e) {
-            throw new IOException("write position " + position + " to " + temp + ": " + e.getMessage(), e);
+            throw new IOException("create position file " + temp + ": " + e.getMessage(), e);
         }
         try {
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("rename " + temp + " to " + file + ": the file system cannot rename atomically", e);
         }
-        if (fsync) {
-            FileSync.directory(file.toAbsolutePath().getParent());
+        FileSync.directory(file.toAbsolutePath().getParent());
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (channel != null) {
+            channel.close();
+            channel = null;
         }
     }
 }

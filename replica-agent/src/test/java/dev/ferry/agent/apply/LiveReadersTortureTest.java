@@ -38,8 +38,8 @@ class LiveReadersTortureTest {
     @Test
     void bankWorkload_appliedUnderLiveReaders_readersSeeOnlyCommittedStates() throws Exception {
         boolean soak = SOAK_SECONDS > 0;
-        long durationMs = soak ? SOAK_SECONDS * 1000L : Long.getLong("ferry.test.tortureMs", 45_000);
-        BankFixture f = BankFixture.generate(tmp.resolve("fixture"), 4096, soak ? 60_000 : 9_000, 42, 700, 30_000);
+        long durationMs = soak ? SOAK_SECONDS * 1000L : Long.getLong("ferry.test.tortureMs", 20_000);
+        BankFixture f = BankFixture.generate(tmp.resolve("fixture"), 4096, soak ? 80_000 : 6_000, 42, 700, 30_000);
         Path data = tmp.resolve("data");
         try (DataDirectory dir = DataDirectory.lock(data)) {
             Path db = data.resolve("bank.db");

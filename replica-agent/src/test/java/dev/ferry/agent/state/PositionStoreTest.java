@@ -22,21 +22,27 @@ class PositionStoreTest {
     }
 
     @Test
-    void write_thenRead_returnsPositionAndLeavesNoTemporaryFile() throws IOException {
-        PositionStore store = new PositionStore(tmp.resolve("x.db-pos"));
-        store.write(new Position(7, 0x8000000000000abcL), true);
-        store.write(new Position(8, 0x8000000000000abdL), false);
-        assertEquals(Optional.of(new Position(8, 0x8000000000000abdL)), store.read());
-        assertEquals("0000000000000008/8000000000000abd\n", Files.readString(tmp.resolve("x.db-pos")));
+    void write_thenRead_returnsLatestPositionAndLeavesNoTemporaryFile() throws IOException {
+        try (PositionStore store = new PositionStore(tmp.resolve("x.db-pos"))) {
+            store.write(new Position(7, 0x8000000000000abcL), true);
+            store.write(new Position(8, 0x8000000000000abdL), false);
+            assertEquals(Optional.of(new Position(8, 0x8000000000000abdL)), store.read());
+        }
+        try (PositionStore reopened = new PositionStore(tmp.resolve("x.db-pos"))) {
+            reopened.write(new Position(9, 0x8000000000000abeL), false);
+            assertEquals(9, reopened.read().orElseThrow().txid());
+        }
+        assertEquals("0000000000000009/8000000000000abe\n", Files.readString(tmp.resolve("x.db-pos")));
         assertFalse(Files.exists(tmp.resolve("x.db-pos.tmp")));
     }
 
     @Test
     void read_leftoverTemporaryFile_ignored() throws IOException {
-        PositionStore store = new PositionStore(tmp.resolve("x.db-pos"));
-        store.write(new Position(3, 0x8000000000000003L), false);
-        Files.writeString(tmp.resolve("x.db-pos.tmp"), "garbage");
-        assertEquals(3, store.read().orElseThrow().txid());
+        try (PositionStore store = new PositionStore(tmp.resolve("x.db-pos"))) {
+            store.write(new Position(3, 0x8000000000000003L), false);
+            Files.writeString(tmp.resolve("x.db-pos.tmp"), "garbage");
+            assertEquals(3, store.read().orElseThrow().txid());
+        }
     }
 
     @Test
