@@ -415,6 +415,11 @@ public final class ReplicaDatabase implements AutoCloseable {
         return pageSize;
     }
 
+    /** The database size in pages of the replica's current content. */
+    public int pageCount() {
+        return sums.pageCount();
+    }
+
     /** The database checksum of the replica's current content (from the page checksums). */
     public long contentChecksum() {
         return sums.databaseChecksum();

@@ -73,6 +73,11 @@ final class BankReaders implements AutoCloseable {
         names.add("python-" + mode);
     }
 
+    /** A python3 mode=ro reader of table big (lock-byte soak): length and CRC-32 of random rows. */
+    void startBlobReader() throws IOException {
+        startPython("big", 7, 0);
+    }
+
     void startJdbc(int seed) throws IOException {
         Path out = work.resolve("jdbc-" + seed + ".out");
         Files.deleteIfExists(out);

@@ -1,7 +1,8 @@
 """Bank invariant reader for Ferry's apply tests: a stock SQLite (python3's sqlite3) in its own process.
 
 Usage: bank_reader.py DB MODE STOPFILE TOTAL SEED [PAUSE_MS]
-MODE: rw (plain read-write open), ro (file:...?mode=ro URI) or hold (ro, one long read transaction).
+MODE: rw (plain read-write open), ro (file:...?mode=ro URI), hold (ro, one long read transaction)
+or big (ro, checks one random row of table big per transaction: length and CRC-32 only).
 Loops read transactions until STOPFILE exists, checking: sum(balance) == TOTAL, meta.seq never
 decreases, blob length and CRC-32, PRAGMA quick_check now and then. Prints one JSON line at the end.
 """
@@ -30,6 +31,16 @@ def problem(kind, text):
     if stats["first_problem"] is None:
         stats["first_problem"] = "%s: %s" % (kind, text)
     sys.stderr.write("%s %s\n" % (kind, text))
+
+
+def check_big():
+    conn.execute("BEGIN")
+    mx = conn.execute("SELECT max(id) FROM big").fetchone()[0] or 0
+    for data, length, crc in conn.execute("SELECT data, len, crc FROM big WHERE id >= ? ORDER BY id LIMIT 1",
+                                          (rnd.randint(0, mx),)).fetchall():
+        stats["blobs_checked"] += 1
+        if len(data) != length or (zlib.crc32(data) & 0xffffffff) != crc:
+            problem("violations", "big blob len/crc mismatch")
 
 
 def check_once(n, last_seq):
@@ -69,7 +80,10 @@ else:
     last = -1
     while not os.path.exists(stop):
         try:
-            last = check_once(stats["txns"], last)
+            if mode == "big":
+                check_big()
+            else:
+                last = check_once(stats["txns"], last)
             conn.execute("COMMIT")
             stats["txns"] += 1
             if stats["min_seq"] is None:
