@@ -136,6 +136,10 @@ final class DatabaseFile implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        try {
+            sharedLock.release();
+        } finally {
+            channel.close();
+        }
     }
 }

@@ -11,7 +11,7 @@ import dev.ferry.protocol.sqlite.SqliteFormat;
  * changed.
  */
 final class DatabaseLocks {
-    static final long RESERVED_BYTE = SqliteFormat.PENDING_BYTE + 1;
+    /** SHARED_FIRST: after PENDING_BYTE and RESERVED_BYTE. */
     static final long SHARED_FIRST = SqliteFormat.PENDING_BYTE + 2;
     static final long SHARED_SIZE = 510;
 

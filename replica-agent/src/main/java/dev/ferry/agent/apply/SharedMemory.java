@@ -21,17 +21,17 @@ import java.util.concurrent.locks.LockSupport;
  * blocks, shared with every SQLite reader of the database.
  *
  * <p>Concurrency: other processes read and write the mapped memory at the same time. Words that
- * readers change (read marks) or read without a lock (the header, hash slots) are accessed through
+ * readers change (read marks, nBackfill) or read without a lock (the header) are accessed through
  * VarHandles with acquire/release semantics on the native-order view; the caller places the full
- * fences that order publication ({@link #fullFence}). The file only grows while the caller holds
+ * fences that order publication ({@link #fullFence}). Hash slots and page numbers use plain
+ * aligned stores, which x86-64 and ARM64 never tear: a reader looks at an entry only once a
+ * header published after a full fence covers it. The file only grows while the caller holds
  * the WRITE lock, as SQLite requires, by writing zeros (not by a sparse truncate) before mapping.
  * {@code FileChannel} locks are fcntl locks on Linux, the same locks SQLite's unix VFS takes, and
  * they belong to the process: this class is the only handle the agent ever opens on the file.
  */
 final class SharedMemory implements AutoCloseable {
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, WalIndexHeader.NATIVE);
-    private static final VarHandle SHORT =
-            MethodHandles.byteBufferViewVarHandle(short[].class, WalIndexHeader.NATIVE);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final Path path;
@@ -118,14 +118,6 @@ final class SharedMemory implements AutoCloseable {
 
     static void storeInt(ByteBuffer block, int offset, int value) {
         INT.setRelease(block, offset, value);
-    }
-
-    static int loadShort(ByteBuffer block, int offset) {
-        return ((short) SHORT.getAcquire(block, offset)) & 0xffff;
-    }
-
-    static void storeShort(ByteBuffer block, int offset, int value) {
-        SHORT.setRelease(block, offset, (short) value);
     }
 
     /** Orders every earlier load and store before every later one, for the compiler and the CPU. */
