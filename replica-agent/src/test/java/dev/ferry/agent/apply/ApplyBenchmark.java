@@ -56,10 +56,12 @@ class ApplyBenchmark {
         StringBuilder md = new StringBuilder();
         md.append("| case | transactions | tx/s | MB/s |\n| --- | --- | --- | --- |\n");
         byte[] base = baseImage();
-        md.append(throughput(base, "1-page, no fsync", 1, 20_000, false));
-        md.append(throughput(base, "1-page, fsync", 1, 500, true));
-        md.append(throughput(base, "1000-page, no fsync", 1000, 150, false));
-        md.append(throughput(base, "1000-page, fsync", 1000, 30, true));
+        if (!Boolean.getBoolean("ferry.bench.visibilityOnly")) {
+            md.append(throughput(base, "1-page, no fsync", 1, 20_000, false));
+            md.append(throughput(base, "1-page, fsync", 1, 500, true));
+            md.append(throughput(base, "1000-page, no fsync", 1000, 150, false));
+            md.append(throughput(base, "1000-page, fsync", 1000, 30, true));
+        }
         md.append("\n| visibility at 500 tx/s | samples | p50 µs | p99 µs | p99.9 µs | max µs |\n")
                 .append("| --- | --- | --- | --- | --- | --- |\n");
         BankFixture f = BankFixture.generate(tmp.resolve("fixture"), PAGE_SIZE, 5000, 1, 0, 2000);
@@ -142,7 +144,8 @@ class ApplyBenchmark {
         try (DataDirectory dir = DataDirectory.lock(data);
              InputStream snap = f.openSnapshot();
              ReplicaDatabase r = ReplicaDatabase.bootstrap(dir, "bank", f.header(), snap,
-                     ApplyOptions.defaults().withFsync(fsync))) {
+                     ApplyOptions.defaults().withFsync(fsync).withCheckpointThresholdFrames(
+                             Integer.getInteger("ferry.bench.checkpointFrames", 1000)))) {
             Process reader = processes.start(new ProcessBuilder("python3", script.toString(),
                     data.resolve("bank.db").toString()).redirectError(ProcessBuilder.Redirect.INHERIT));
             OutputStream toReader = reader.getOutputStream();

@@ -2,8 +2,10 @@
 
 Reads a target seq per line on stdin, then polls meta.seq (one read transaction per poll) until it
 reaches the target, and answers "SEQ MONOTONIC_NS" on stdout. Polls only while a write is
-outstanding. A negative number ends it.
+outstanding, yielding the CPU between polls so that on a small machine the spinning reader does not
+take the core the agent needs to finish the write. A negative number ends it.
 """
+import os
 import sqlite3
 import sys
 import time
@@ -14,6 +16,6 @@ for line in sys.stdin:
     if target < 0:
         break
     while conn.execute("SELECT v FROM meta WHERE k = 'seq'").fetchone()[0] < target:
-        pass
+        os.sched_yield()
     sys.stdout.write("%d %d\n" % (target, time.monotonic_ns()))
     sys.stdout.flush()
