@@ -15,7 +15,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Order of one transaction (each step names why it is safe):
  * <ol>
- *   <li>Take WRITE exclusively: no other writer or recoverer runs; readers never need it.</li>
+ *   <li>Take WRITE exclusively: no other writer or recoverer runs; readers take it only to recover
+ *       a torn header, which the agent never leaves behind while it runs.</li>
  *   <li>Read both header copies; if torn or uninitialised, recover from the WAL (CKPT and RECOVER
  *       held). If the header shows frames the agent did not publish, report a foreign writer.</li>
  *   <li>Restart the WAL if every frame is backfilled and READ1..4 can all be locked exclusively:
@@ -127,6 +128,9 @@ final class WalWriter {
         if (h.mxFrame() == 0 || index.nBackfill() != h.mxFrame()) {
             return h;
         }
+        // Durability step: a restart makes the old frames unreachable, so the page checksums they fed
+        // go to disk first; done before locking READ1..4 so that readers are never held up by an fsync.
+        beforeRestart.run();
         FileLock readers = shm.tryLock(readLock(1), N_READER - 1, false);
         if (readers == null) {
             return h;
@@ -138,10 +142,8 @@ final class WalWriter {
         }
     }
 
-    /** walRestartHdr; caller holds WRITE and READ1..4 exclusively. */
+    /** walRestartHdr; caller holds WRITE and READ1..4 exclusively and has run {@link #beforeRestart}. */
     private WalIndexHeader restart(WalIndexHeader h) throws IOException {
-        // Durability step: the old frames become unreachable, so the page checksums they fed must be on disk first.
-        beforeRestart.run();
         checkpointSeq++;
         WalIndexHeader restarted = new WalIndexHeader(h.change(), h.bigEndCksum(), h.pageSize(), 0, h.nPage(),
                 h.frameCksum1(), h.frameCksum2(), h.salt1() + 1, ThreadLocalRandom.current().nextInt());
@@ -175,6 +177,7 @@ final class WalWriter {
             if (h.mxFrame() == 0 || index.nBackfill() != h.mxFrame()) {
                 return false;
             }
+            beforeRestart.run();
             FileLock readers = shm.tryLock(readLock(1), N_READER - 1, false);
             if (readers == null) {
                 return false;

@@ -30,7 +30,7 @@ class LockDisciplineTest {
     @Test
     void lock_sameDirectoryTwice_refused() throws Exception {
         try (DataDirectory dir = DataDirectory.lock(tmp)) {
-            IOException e = assertThrows(IOException.class, () -> DataDirectory.lock(tmp));
+            IOException e = assertThrows(IOException.class, () -> DataDirectory.lock(dir.path()));
             assertTrue(e.getMessage().contains(tmp.toString()), e.getMessage());
         }
         DataDirectory.lock(tmp).close();
