@@ -5,6 +5,7 @@ import static dev.ferry.agent.apply.WalIndexFormat.*;
 import java.io.IOException;
 import java.nio.channels.FileLock;
 import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Copies committed WAL frames back into the database file with SQLite's PASSIVE semantics
@@ -25,7 +26,8 @@ import java.util.Arrays;
  *   <li>If the safe frame is the whole WAL: truncate the file to nPage pages, fsync it.</li>
  *   <li>Store nBackfill = safe frame; release READ0 and CKPT.</li>
  *   <li>If everything is backfilled and the WAL is larger than its limit, restart and truncate it
- *       when no reader uses it ({@link WalWriter#truncateIfUnused}).</li>
+ *       when no reader uses it ({@link WalWriter#truncateIfUnused}); retried briefly (see
+ *       {@link #run}).</li>
  * </ol>
  *
  * <p>Crash recovery: nBackfill is stored last, so a crash leaves it at its old value and the next
@@ -33,6 +35,9 @@ import java.util.Arrays;
  * nBackfill to 0, which is also safe: frames are re-read from the WAL.
  */
 final class Checkpointer {
+    private static final int RESTART_ATTEMPTS = 20;
+    private static final long RESTART_RETRY_NANOS = 100_000;
+
     private final WalFile wal;
     private final WalIndex index;
     private final DatabaseFile db;
@@ -49,7 +54,26 @@ final class Checkpointer {
         this.options = options;
     }
 
+    /**
+     * Runs a checkpoint. While the WAL is above its size limit, a pass that cannot complete and
+     * restart it (readers still hold read marks below mxFrame or READ1..4) is retried a few times
+     * over about two milliseconds: readers that start after a complete backfill use READ0, so the
+     * older ones drain quickly and the restart usually succeeds. Without this, readers that never
+     * pause (each new read transaction taking a mark just below the newest frame) starve the WAL
+     * restart and the WAL grows without bound, as it does with SQLite itself. The retries are
+     * bounded and never wait for any one reader.
+     */
     CheckpointResult run() throws IOException {
+        CheckpointResult r = runOnce();
+        for (int attempt = 1; attempt < RESTART_ATTEMPTS && !r.busy() && r.mxFrame() != 0
+                && r.walBytes() > options.walSizeLimitBytes(); attempt++) {
+            LockSupport.parkNanos(RESTART_RETRY_NANOS);
+            r = runOnce();
+        }
+        return r;
+    }
+
+    private CheckpointResult runOnce() throws IOException {
         SharedMemory shm = index.shm();
         FileLock ckpt = shm.tryLock(LOCK_CKPT, 1, false);
         if (ckpt == null) {
