@@ -55,22 +55,29 @@ final class Checkpointer {
     }
 
     /**
-     * Runs a checkpoint. While the WAL is above its size limit, a pass that cannot complete and
-     * restart it (readers still hold read marks below mxFrame or READ1..4) is retried a few times
-     * over about two milliseconds: readers that start after a complete backfill use READ0, so the
-     * older ones drain quickly and the restart usually succeeds. Without this, readers that never
-     * pause (each new read transaction taking a mark just below the newest frame) starve the WAL
-     * restart and the WAL grows without bound, as it does with SQLite itself. The retries are
-     * bounded and never wait for any one reader.
+     * Runs a checkpoint. While the WAL is above its size limit and a pass either completed the
+     * backfill without being able to restart the WAL (readers still held READ1..4) or made progress,
+     * the pass is retried, at most {@code RESTART_ATTEMPTS} times 0.1 ms apart: readers that start
+     * after a complete backfill use READ0, so short read transactions drain quickly and the restart
+     * usually succeeds. Without this, readers that never pause (each new read transaction taking a
+     * mark just below the newest frame) starve the WAL restart and the WAL grows without bound, as it
+     * does with SQLite itself. A reader pinning an old snapshot makes a pass progress-free, which
+     * ends the retries at once: nobody waits for it.
      */
     CheckpointResult run() throws IOException {
+        long before = Integer.toUnsignedLong(index.nBackfill());
         CheckpointResult r = runOnce();
-        for (int attempt = 1; attempt < RESTART_ATTEMPTS && !r.busy() && r.mxFrame() != 0
-                && r.walBytes() > options.walSizeLimitBytes(); attempt++) {
+        for (int attempt = 1; attempt < RESTART_ATTEMPTS && restartWanted(r) && (r.complete() || r.nBackfill() > before);
+                attempt++) {
+            before = r.nBackfill();
             LockSupport.parkNanos(RESTART_RETRY_NANOS);
             r = runOnce();
         }
         return r;
+    }
+
+    private boolean restartWanted(CheckpointResult r) {
+        return !r.busy() && r.mxFrame() != 0 && r.walBytes() > options.walSizeLimitBytes();
     }
 
     private CheckpointResult runOnce() throws IOException {

@@ -69,7 +69,7 @@ class CrashPointTest {
             }
             assertEquals(0, runApplier(data, null), "recovering applier failed; log:\n" + log());
             if (reading) {
-                checkReaders(readers);
+                checkReaders(readers, !bootstrapPoint);
             }
         }
         checkFinal(data);
@@ -94,7 +94,7 @@ class CrashPointTest {
             }
             assertEquals(0, runApplier(data, null), "seed " + seed + "; recovering applier failed; log:\n" + log());
             if (started) {
-                checkReaders(readers);
+                checkReaders(readers, true);
             }
         }
         checkFinal(data);
@@ -116,11 +116,15 @@ class CrashPointTest {
         readers.startPython("ro", 2, 2);
     }
 
-    private void checkReaders(BankReaders readers) throws Exception {
+    /**
+     * Readers started only after a bootstrap crash may not get to run a transaction before the
+     * recovering applier finishes, so {@code mustHaveRead} is false for those.
+     */
+    private void checkReaders(BankReaders readers, boolean mustHaveRead) throws Exception {
         BankReaders.Totals t = readers.stopAndCollect();
         assertEquals(0, t.violations(), "violations; first: " + t.firstProblem());
         assertEquals(0, t.errors(), "SQLite errors; first: " + t.firstProblem());
-        assertTrue(t.txns() > 0, "readers ran no transaction");
+        assertTrue(!mustHaveRead || t.txns() > 0, "readers ran no transaction");
     }
 
     private Process startApplier(Path data, String crashAt) throws Exception {
