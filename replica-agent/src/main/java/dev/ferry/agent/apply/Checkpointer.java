@@ -44,6 +44,7 @@ final class Checkpointer {
     private final WalWriter writer;
     private final int pageSize;
     private final ApplyOptions options;
+    private long stalledAtBackfill = -1;
 
     Checkpointer(WalFile wal, WalIndex index, DatabaseFile db, WalWriter writer, int pageSize, ApplyOptions options) {
         this.wal = wal;
@@ -55,24 +56,25 @@ final class Checkpointer {
     }
 
     /**
-     * Runs a checkpoint. While the WAL is above its size limit and a pass either completed the
-     * backfill without being able to restart the WAL (readers still held READ1..4) or made progress,
-     * the pass is retried, at most {@code RESTART_ATTEMPTS} times 0.1 ms apart: readers that start
-     * after a complete backfill use READ0, so short read transactions drain quickly and the restart
-     * usually succeeds. Without this, readers that never pause (each new read transaction taking a
-     * mark just below the newest frame) starve the WAL restart and the WAL grows without bound, as it
-     * does with SQLite itself. A reader pinning an old snapshot makes a pass progress-free, which
-     * ends the retries at once: nobody waits for it.
+     * Runs a checkpoint. While the WAL is above its size limit and the pass could not restart it
+     * (readers still held read marks below mxFrame, or READ1..4), the pass is retried up to
+     * {@code RESTART_ATTEMPTS} times 0.1 ms apart: readers that start after a complete backfill use
+     * READ0, so short read transactions drain quickly and the restart usually succeeds. Without this,
+     * readers that never pause (each new read transaction taking a mark just below the newest frame)
+     * starve the WAL restart and the WAL grows without bound, as it does with SQLite itself. If the
+     * retries fail, later calls skip them until the backfill has moved on, so a reader pinning an old
+     * snapshot costs them once, not per transaction: nobody waits for it.
      */
     CheckpointResult run() throws IOException {
-        long before = Integer.toUnsignedLong(index.nBackfill());
         CheckpointResult r = runOnce();
-        for (int attempt = 1; attempt < RESTART_ATTEMPTS && restartWanted(r) && (r.complete() || r.nBackfill() > before);
-                attempt++) {
-            before = r.nBackfill();
+        if (!restartWanted(r) || r.nBackfill() == stalledAtBackfill) {
+            return r;
+        }
+        for (int attempt = 1; attempt < RESTART_ATTEMPTS && restartWanted(r); attempt++) {
             LockSupport.parkNanos(RESTART_RETRY_NANOS);
             r = runOnce();
         }
+        stalledAtBackfill = restartWanted(r) ? r.nBackfill() : -1;
         return r;
     }
 
