@@ -2,7 +2,9 @@ package dev.ferry.agent.apply;
 
 import static dev.ferry.agent.apply.WalIndexFormat.*;
 
+import dev.ferry.protocol.sqlite.WalFormat;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileLock;
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
@@ -154,14 +156,17 @@ final class Checkpointer {
             wal.force();
         }
         long[] newest = newestFrames(nBackfill, mxSafe, Integer.toUnsignedLong(h.nPage()));
-        byte[] page = new byte[pageSize];
+        // A direct buffer: the page goes from one file to the other without the JDK's extra copies.
+        ByteBuffer page = ByteBuffer.allocateDirect(pageSize);
         for (int i = 0; i < newest.length; i++) {
             if (i == newest.length / 2) {
                 CrashPoint.CHECKPOINT_PARTIAL_BACKFILL.reached();
             }
             int pgno = (int) (newest[i] >>> 32);
-            wal.readPage(newest[i] & 0xffffffffL, pageSize, page);
-            db.writePage(pgno, pageSize, page);
+            long frame = newest[i] & 0xffffffffL;
+            wal.readFully(page.clear(), WalFormat.frameOffset(frame, pageSize) + WalFormat.FRAME_HEADER_SIZE,
+                    "read WAL frame " + frame);
+            db.writePage(pgno, page.flip());
         }
         CrashPoint.CHECKPOINT_AFTER_BACKFILL.reached();
         WalIndexHeader live = index.readHeader();

@@ -92,13 +92,12 @@ final class DatabaseFile implements AutoCloseable {
         }
     }
 
-    void writePage(int pgno, int pageSize, byte[] page) throws IOException {
-        long offset = (long) (pgno - 1) * pageSize;
-        ByteBuffer buf = ByteBuffer.wrap(page, 0, pageSize);
-        long at = offset;
+    /** Writes the remaining bytes of {@code page} (one page) as page {@code pgno}. */
+    void writePage(int pgno, ByteBuffer page) throws IOException {
+        long at = (long) (pgno - 1) * page.remaining();
         try {
-            while (buf.hasRemaining()) {
-                at += channel.write(buf, at);
+            while (page.hasRemaining()) {
+                at += channel.write(page, at);
             }
         } catch (IOException e) {
             throw new IOException("write page " + pgno + " of " + path + " at offset " + at + ": " + e.getMessage(), e);

@@ -46,7 +46,9 @@ final class WalWriter {
     private final BeforeRestart beforeRestart;
     private WalIndexHeader published;
     private int checkpointSeq;
-    private byte[] buffer = new byte[0];
+    /** Frames are assembled in a direct buffer, so the positioned write needs no extra copy. */
+    private ByteBuffer buffer = ByteBuffer.allocateDirect(0);
+    private final byte[] frameHeader = new byte[WalFormat.FRAME_HEADER_SIZE];
 
     WalWriter(WalFile wal, WalIndex index, int pageSize, ApplyOptions options, BeforeRestart beforeRestart)
             throws IOException {
@@ -238,35 +240,34 @@ final class WalWriter {
          * size {@code commitPages} if that is non-zero.
          */
         void append(int[] pgnos, byte[][] pages, int count, int commitPages) throws IOException {
-            int frameSize = WalFormat.FRAME_HEADER_SIZE + pageSize;
-            int bytes = frameSize * count;
-            if (buffer.length < bytes) {
-                buffer = new byte[bytes];
+            int bytes = (WalFormat.FRAME_HEADER_SIZE + pageSize) * count;
+            if (buffer.capacity() < bytes) {
+                buffer = ByteBuffer.allocateDirect(bytes);
             }
-            byte[] b = buffer;
+            ByteBuffer b = buffer.clear();
+            byte[] h = frameHeader;
             for (int i = 0; i < count; i++) {
-                int at = i * frameSize;
-                WalFormat.writeIntBigEndian(b, at + WalFormat.FRAME_PGNO, pgnos[i]);
-                WalFormat.writeIntBigEndian(b, at + WalFormat.FRAME_COMMIT_SIZE, i == count - 1 ? commitPages : 0);
-                WalFormat.writeIntBigEndian(b, at + WalFormat.FRAME_SALT1, salt1);
-                WalFormat.writeIntBigEndian(b, at + WalFormat.FRAME_SALT2, salt2);
-                System.arraycopy(pages[i], 0, b, at + WalFormat.FRAME_HEADER_SIZE, pageSize);
-                long sum = WalChecksum.update(bigEndian, s1, s2, b, at, 8);
-                sum = WalChecksum.update(bigEndian, WalChecksum.first(sum), WalChecksum.second(sum), b,
-                        at + WalFormat.FRAME_HEADER_SIZE, pageSize);
+                WalFormat.writeIntBigEndian(h, WalFormat.FRAME_PGNO, pgnos[i]);
+                WalFormat.writeIntBigEndian(h, WalFormat.FRAME_COMMIT_SIZE, i == count - 1 ? commitPages : 0);
+                WalFormat.writeIntBigEndian(h, WalFormat.FRAME_SALT1, salt1);
+                WalFormat.writeIntBigEndian(h, WalFormat.FRAME_SALT2, salt2);
+                long sum = WalChecksum.update(bigEndian, s1, s2, h, 0, 8);
+                sum = WalChecksum.update(bigEndian, WalChecksum.first(sum), WalChecksum.second(sum), pages[i], 0, pageSize);
                 s1 = WalChecksum.first(sum);
                 s2 = WalChecksum.second(sum);
-                WalFormat.writeIntBigEndian(b, at + WalFormat.FRAME_CHECKSUM1, s1);
-                WalFormat.writeIntBigEndian(b, at + WalFormat.FRAME_CHECKSUM2, s2);
+                WalFormat.writeIntBigEndian(h, WalFormat.FRAME_CHECKSUM1, s1);
+                WalFormat.writeIntBigEndian(h, WalFormat.FRAME_CHECKSUM2, s2);
+                b.put(h).put(pages[i], 0, pageSize);
             }
+            b.flip();
             long offset = WalFormat.frameOffset(lastFrame + 1, pageSize);
             if (CrashPoint.FRAMES_PARTIAL.armed()) {
                 if (CrashPoint.FRAMES_PARTIAL.haltsNext()) {
-                    wal.write(ByteBuffer.wrap(b, 0, bytes / 2), offset, "write WAL frames");
+                    wal.write(b.duplicate().limit(bytes / 2), offset, "write WAL frames");
                 }
                 CrashPoint.FRAMES_PARTIAL.reached();
             }
-            wal.write(ByteBuffer.wrap(b, 0, bytes), offset, "write WAL frames");
+            wal.write(b, offset, "write WAL frames");
             CrashPoint.AFTER_FRAMES.reached();
             long committed = base.mxFrameUnsigned();
             for (int i = 0; i < count; i++) {
