@@ -111,7 +111,12 @@ final class WalIndex {
         if (b.getInt(pgnos + 4 * (idx - 1)) != 0) {
             cleanup(mxFrame);
         }
-        insert(b, pgnos, idx, pgno, frame);
+        try {
+            insert(b, pgnos, idx, pgno, frame);
+        } catch (IOException e) {
+            throw new IOException("append page " + pgno + " at frame " + frame + " to " + shm.path() + " block " + block
+                    + ": " + e.getMessage(), e);
+        }
     }
 
     /** Inserts into a block buffer (mapped or private); shared by {@link WalIndexRecovery}. */

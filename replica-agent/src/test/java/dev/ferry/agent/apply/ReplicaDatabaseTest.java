@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,17 +30,34 @@ class ReplicaDatabaseTest {
         processes.close();
     }
 
+    /**
+     * Every page size, with python3 readers (read-write and mode=ro) in other processes reading
+     * throughout; the database grows and shrinks (blob deletes and VACUUM).
+     */
     @ParameterizedTest
     @ValueSource(ints = {512, 4096, 65536})
-    void apply_bankHistory_replicaByteIdenticalAfterCheckpoint(int pageSize) throws Exception {
-        BankFixture f = BankFixture.generate(tmp.resolve("fixture"), pageSize, 400, pageSize, 150, 20_000);
+    void apply_bankHistoryUnderReaders_replicaByteIdenticalAfterCheckpoint(int pageSize) throws Exception {
+        BankFixture f = BankFixture.generate(tmp.resolve("fixture"), pageSize, 600, pageSize, 150, 20_000);
         try (DataDirectory dir = DataDirectory.lock(tmp.resolve("data"))) {
             try (InputStream in = f.openSnapshot();
-                 ReplicaDatabase r = ReplicaDatabase.bootstrap(dir, "bank", f.header(), in, fastOptions())) {
+                 ReplicaDatabase r = ReplicaDatabase.bootstrap(dir, "bank", f.header(), in, fastOptions());
+                 BankReaders readers = new BankReaders(processes, dir.path().resolve("bank.db"), tmp.resolve("readers"))) {
                 assertEquals(f.header().position(), r.position());
+                readers.startPython("rw", 1);
+                readers.startPython("ro", 2);
+                int maxPages = r.pageCount();
+                boolean shrank = false;
                 for (Iterator<Changeset> it = ChangesetLog.read(f.log()); it.hasNext(); ) {
+                    int before = r.pageCount();
                     assertEquals(ApplyResult.APPLIED, r.apply(it.next()));
+                    shrank |= r.pageCount() < before;
+                    maxPages = Math.max(maxPages, r.pageCount());
+                    LockSupport.parkNanos(200_000);
                 }
+                assertTrue(shrank, "the database never shrank");
+                BankReaders.Totals t = readers.stopAndCollect();
+                assertEquals(0, t.violations() + t.errors(), t.firstProblem());
+                assertTrue(t.txns() > 0, "readers ran no transaction");
                 assertEquals(f.finalPosition(), r.position());
                 assertEquals("ok", Sqlite3Shell.integrityCheck(processes, dir.path().resolve("bank.db")));
                 assertEquals(Long.toString(BankWorkload.TOTAL),
