@@ -31,7 +31,9 @@ import java.util.Optional;
  * file's SHARED range and a shared DMS lock on {@code -shm}, so no reader deletes or re-initialises
  * the files it has mapped; it takes WRITE per transaction, CKPT and READ locks per checkpoint. It
  * opens exactly one handle per file and never an SQLite connection: POSIX locks belong to the process,
- * and closing any second handle on a file would silently drop them.
+ * and closing any second handle on a file would silently drop them. Do not interrupt the applying
+ * thread: NIO closes a channel when a thread blocked in it is interrupted, which drops the locks on
+ * that file; the instance then fails and must be reopened.
  *
  * <p>Crash recovery: on open the wal-index is validated and rebuilt from the WAL if torn; the page
  * checksums are repaired from the WAL; the position file may lag the files by one transaction (a
