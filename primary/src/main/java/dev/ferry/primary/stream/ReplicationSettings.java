@@ -1,0 +1,31 @@
+package dev.ferry.primary.stream;
+
+/**
+ * The replication server's settings.
+ *
+ * @param token the token agents must present in HELLO; empty for none
+ * @param heartbeatIntervalMs sent in WELCOME: each side sends HEARTBEAT after this long without
+ *     sending anything, and closes after three intervals without receiving anything
+ * @param primaryId the primary's name in WELCOME
+ * @param shutdownTimeoutMs how long a graceful stop waits for ERROR SHUTTING_DOWN to reach agents
+ */
+public record ReplicationSettings(String token, long heartbeatIntervalMs, String primaryId, long shutdownTimeoutMs) {
+    /** The default heartbeat interval. */
+    public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 5_000;
+
+    public ReplicationSettings {
+        if (token == null) {
+            throw new IllegalArgumentException("token must not be null; use \"\" for none");
+        }
+        if (heartbeatIntervalMs < 1 || heartbeatIntervalMs > 0xffff_ffffL) {
+            throw new IllegalArgumentException("heartbeatIntervalMs " + heartbeatIntervalMs
+                    + " is outside 1..4294967295");
+        }
+        if (primaryId == null || primaryId.isEmpty()) {
+            throw new IllegalArgumentException("primaryId must not be empty");
+        }
+        if (shutdownTimeoutMs < 0) {
+            throw new IllegalArgumentException("shutdownTimeoutMs " + shutdownTimeoutMs + " is negative");
+        }
+    }
+}
