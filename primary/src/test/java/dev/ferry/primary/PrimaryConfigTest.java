@@ -27,7 +27,7 @@ class PrimaryConfigTest {
     void resolve_nothingSet_defaults() throws Exception {
         PrimaryConfig config = PrimaryConfig.resolve(flags, env);
 
-        assertEquals(new PrimaryConfig(Path.of("./ferry-data"), "127.0.0.1", 8080, 7070, 16 << 20, 10_000), config);
+        assertEquals(new PrimaryConfig(Path.of("./ferry-data"), "127.0.0.1", 8080, 7070, 16 << 20, 10_000, ""), config);
     }
 
     @Test
@@ -60,7 +60,7 @@ class PrimaryConfigTest {
         flags.put(ConfigOption.CONFIG, yaml("data-dir: " + data + "\nbind: 0.0.0.0\nhttp-port: 0\nreplication-port: 0\n"
                 + "max-body-bytes: 512KiB\nshutdown-timeout-ms: 250\n").toString());
 
-        assertEquals(new PrimaryConfig(data, "0.0.0.0", 0, 0, 512 << 10, 250), PrimaryConfig.resolve(flags, env));
+        assertEquals(new PrimaryConfig(data, "0.0.0.0", 0, 0, 512 << 10, 250, ""), PrimaryConfig.resolve(flags, env));
     }
 
     @Test
@@ -69,7 +69,7 @@ class PrimaryConfigTest {
         env.putAll(Map.of("FERRY_DATA_DIR", data.toString(), "FERRY_BIND", "::1", "FERRY_HTTP_PORT", "18080",
                 "FERRY_REPLICATION_PORT", "17070", "FERRY_MAX_BODY_BYTES", "1048576", "FERRY_SHUTDOWN_TIMEOUT_MS", "0"));
 
-        assertEquals(new PrimaryConfig(data, "::1", 18080, 17070, 1 << 20, 0), PrimaryConfig.resolve(flags, env));
+        assertEquals(new PrimaryConfig(data, "::1", 18080, 17070, 1 << 20, 0, ""), PrimaryConfig.resolve(flags, env));
     }
 
     @Test
