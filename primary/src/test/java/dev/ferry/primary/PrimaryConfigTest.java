@@ -193,7 +193,7 @@ class PrimaryConfigTest {
 
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> PrimaryConfig.resolve(flags, env));
         assertEquals("config file " + file + ": unknown option 'http_port'; known options: data-dir, bind, http-port,"
-                + " replication-port, max-body-bytes, shutdown-timeout-ms", e.getMessage());
+                + " replication-port, max-body-bytes, shutdown-timeout-ms, token", e.getMessage());
     }
 
     @Test
