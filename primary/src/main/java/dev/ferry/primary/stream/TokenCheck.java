@@ -19,10 +19,6 @@ final class TokenCheck {
         this.expectedDigest = expected.isEmpty() ? null : sha256(expected);
     }
 
-    boolean required() {
-        return expectedDigest != null;
-    }
-
     boolean accepts(String token) {
         return expectedDigest == null || MessageDigest.isEqual(expectedDigest, sha256(token));
     }
