@@ -66,7 +66,7 @@ public final class ReplicaTracker implements CatalogListener {
         r.meters.add(Gauge.builder("ferry.replica.lag.txids", r, x -> lagTxids(x, primaryTxid.applyAsLong(db)))
                 .description("Transactions the agent has not acknowledged").tags("db", db, "agent", r.agentId)
                 .strongReference(true).register(registry));
-        r.meters.add(Gauge.builder("ferry.replica.lag.seconds", r, x -> lagMs(x, primaryTxid.applyAsLong(db)) / 1000.0)
+        r.meters.add(Gauge.builder("ferry.replica.lag.seconds", r, x -> seconds(lagMs(x, primaryTxid.applyAsLong(db))))
                 .description("Seconds since the commit of the oldest transaction the agent has not acknowledged")
                 .tags("db", db, "agent", r.agentId).strongReference(true).register(registry));
         return r;
@@ -115,6 +115,11 @@ public final class ReplicaTracker implements CatalogListener {
         }
         out.sort(Comparator.comparing(ReplicaStatus::agentId));
         return out;
+    }
+
+    /** Milliseconds as seconds; NaN (Prometheus' "unknown") when the log cannot tell. */
+    private static double seconds(long lagMs) {
+        return lagMs < 0 ? Double.NaN : lagMs / 1000.0;
     }
 
     private static long lagTxids(Replica r, long latestTxid) {

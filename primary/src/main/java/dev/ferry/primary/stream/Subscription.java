@@ -283,9 +283,14 @@ final class Subscription {
         ctx.metrics().changesetSent(encoded.readableBytes());
     }
 
-    /** Event loop: a step failed. A database deleted meanwhile is a removal; anything else ends the session. */
+    /**
+     * Event loop: a step failed. A database deleted meanwhile is a removal; anything else ends the
+     * session. A read can fail because a delete closed the database's log before the catalog
+     * announces the delete, so the catalog is asked (on the stream executor; it answers once the
+     * delete holding the name is done) before the failure is taken as an error.
+     */
     void failed(Throwable cause) {
-        Throwable root = cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
+        Throwable root = unwrap(cause);
         if (state == State.CLOSED) {
             return;
         }
@@ -293,7 +298,26 @@ final class Subscription {
             session.removed(this);
             return;
         }
-        session.fail("stream " + db + " to agent " + session.agentId() + ": " + root, root);
+        CompletableFuture.runAsync(() -> {
+            try {
+                ctx.catalog().info(db);
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        }, ctx.diskExecutor()).whenComplete((ok, err) -> session.execute(() -> {
+            if (state == State.CLOSED) {
+                return;
+            }
+            if (err != null && unwrap(err) instanceof UnknownDatabaseException) {
+                session.removed(this);
+            } else {
+                session.fail("stream " + db + " to agent " + session.agentId() + ": " + root, root);
+            }
+        }, () -> {}));
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
     /** Event loop: stops streaming; ends a snapshot's checkpoint hold. Idempotent. */
