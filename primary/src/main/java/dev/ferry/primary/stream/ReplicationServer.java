@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe; {@link #shutdown} is idempotent.
  */
-public final class ReplicationServer implements AutoCloseable {
+public final class ReplicationServer {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationServer.class);
     private static final int EVENT_LOOPS = 2;
     private static final int STREAM_THREADS = 2;
@@ -166,10 +166,5 @@ public final class ReplicationServer implements AutoCloseable {
         if (!streamExecutor.awaitTermination(settings.shutdownTimeoutMs(), TimeUnit.MILLISECONDS)) {
             LOG.warn("stream executor still busy after {} ms", settings.shutdownTimeoutMs());
         }
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        shutdown();
     }
 }
