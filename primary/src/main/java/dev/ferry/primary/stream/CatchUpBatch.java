@@ -10,6 +10,9 @@ import java.util.List;
  * firstTxid} on, at most {@link #MAX_BYTES} bytes (but always at least one changeset), never past
  * the published txid. This bound is what a catch-up costs in memory per session.
  *
+ * <p>Immutable once read; the arrays are not shared with anyone else. {@link #read} is
+ * thread-safe (the log reader is).
+ *
  * @param firstTxid the txid of {@code encoded.get(0)}
  * @param encoded changesets {@code firstTxid}, {@code firstTxid + 1}, … as the log holds them
  * @param trimmed the log no longer holds {@code firstTxid} (retention): the subscriber needs a

@@ -1,7 +1,7 @@
 package dev.ferry.primary.stream;
 
 /**
- * One agent's replica of one database, as {@code GET /v1/databases/{db}} lists it.
+ * One agent's replica of one database, as {@code GET /v1/databases/{db}} lists it. Immutable.
  *
  * @param agentId the agent's id from HELLO
  * @param appliedTxid the last txid the agent acknowledged as durable; 0 before its first ACK

@@ -1,7 +1,7 @@
 package dev.ferry.primary.stream;
 
 /**
- * The replication server's settings.
+ * The replication server's settings. Immutable.
  *
  * @param token the token agents must present in HELLO; empty for none
  * @param heartbeatIntervalMs sent in WELCOME: each side sends HEARTBEAT after this long without

@@ -18,6 +18,8 @@ import java.io.IOException;
  *   <li>otherwise: incremental, changesets {@code N+1}, {@code N+2}, …</li>
  * </ol>
  *
+ * <p>Immutable; {@link #decide} is thread-safe (the log reader is).
+ *
  * @param row the table row that matched, for logs and tests
  * @param fromTxid the first txid to stream; 0 when a snapshot is sent (it sets the start)
  */

@@ -213,7 +213,14 @@ final class Session {
                 continue;
             }
             diskBusy = true;
-            next.step().whenComplete((result, err) -> execute(() -> stepDone(next, result, err), () -> {
+            CompletableFuture<DiskResult> step;
+            try {
+                step = next.step();
+            } catch (RuntimeException e) {
+                // The stream executor refused the work (the server is stopping): fail the step, not the loop.
+                step = CompletableFuture.failedFuture(e);
+            }
+            step.whenComplete((result, err) -> execute(() -> stepDone(next, result, err), () -> {
                 if (result != null) {
                     result.discard();
                 }
