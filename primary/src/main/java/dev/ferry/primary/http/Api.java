@@ -8,6 +8,7 @@ import dev.ferry.primary.catalog.InvalidDatabaseNameException;
 import dev.ferry.primary.stream.ReplicaStatus;
 import dev.ferry.primary.stream.ReplicaTracker;
 import dev.ferry.primary.write.Statement;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBuf;
@@ -36,6 +37,8 @@ final class Api {
     private final ReplicaTracker replicas;
     private final PrometheusMeterRegistry registry;
     private final Timer writes;
+    private final Counter writesOk;
+    private final Counter writesFailed;
 
     Api(Catalog catalog, Executor adminExecutor, ReplicaTracker replicas, PrometheusMeterRegistry registry) {
         this.catalog = catalog;
@@ -45,6 +48,13 @@ final class Api {
         this.writes = Timer.builder("ferry.write.latency")
                 .description("Execute requests, from hand-over to the writer until durable in the log")
                 .publishPercentileHistogram(false).register(registry);
+        this.writesOk = writeCounter(registry, "ok");
+        this.writesFailed = writeCounter(registry, "error");
+    }
+
+    private static Counter writeCounter(PrometheusMeterRegistry registry, String outcome) {
+        return Counter.builder("ferry.writes").description("Execute requests that reached a database's writer")
+                .tag("outcome", outcome).register(registry);
     }
 
     /**
@@ -110,10 +120,14 @@ final class Api {
     /** Timed into ferry_write_latency_seconds (its _count is the number of successful writes). */
     private CompletableFuture<ApiResponse> execute(String name, List<Statement> statements) {
         long start = System.nanoTime();
-        return catalog.execute(name, statements).thenApply(result -> {
-            writes.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            return ApiResponse.of(HttpResponseStatus.OK, ResponseBodies.executed(result));
-        });
+        return catalog.execute(name, statements).whenComplete((result, failure) -> {
+            if (failure == null) {
+                writes.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                writesOk.increment();
+            } else {
+                writesFailed.increment();
+            }
+        }).thenApply(result -> ApiResponse.of(HttpResponseStatus.OK, ResponseBodies.executed(result)));
     }
 
     private CompletableFuture<ApiResponse> query(String name, Statement statement) {
