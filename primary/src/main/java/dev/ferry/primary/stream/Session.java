@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * what bounds the memory a session costs: the channel's outbound buffer (up to its high water mark
  * plus the last thing written) and one disk result. A snapshot keeps its place at the head of the
  * queue until it ends, so one session holds off checkpoints of one database at a time; catch-ups
- * take turns.
+ * take turns, and one waits at most for the snapshot in progress.
  *
  * <p>Not thread-safe: confined to the channel's event loop. Other threads reach it through {@link
  * #execute}.
