@@ -43,7 +43,7 @@ final class PrimaryServer implements AutoCloseable {
         try {
             replication = ReplicationServer.start(config.replicationAddress(), catalog, new ReplicationSettings(
                     config.token(), ReplicationSettings.DEFAULT_HEARTBEAT_INTERVAL_MS, "ferry-primary",
-                    config.shutdownTimeoutMs()), registry);
+                    config.shutdownTimeoutMs(), ReplicationSettings.DEFAULT_SNAPSHOT_STALL_MS), registry);
             http = HttpServer.start(config.httpAddress(), config.maxBodyBytes(), catalog, replication.tracker(), registry);
         } catch (IOException | RuntimeException | InterruptedException e) {
             if (replication != null) {

@@ -32,6 +32,7 @@ final class SnapshotSender implements AutoCloseable {
     private final long startNanos = System.nanoTime();
     private long lastLogNanos = startNanos;
     private int nextPgno = 1;
+    private int pgnoAtLastCheck = 1;
 
     SnapshotSender(DatabaseSnapshot snapshot, String agentId) {
         this.snapshot = snapshot;
@@ -78,6 +79,13 @@ final class SnapshotSender implements AutoCloseable {
             LOG.info("snapshot {} to agent {}: {}% ({} of {} pages), {} MB/s", snapshot.name(), agentId,
                     percent(), nextPgno - 1, snapshot.pageCount(), rate(now));
         }
+    }
+
+    /** Whether a chunk was sent since the last call (the first call counts from the start). */
+    boolean progressedSinceLastCheck() {
+        boolean progressed = nextPgno != pgnoAtLastCheck;
+        pgnoAtLastCheck = nextPgno;
+        return progressed;
     }
 
     SnapshotEndFrame end() {

@@ -10,6 +10,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +66,8 @@ final class Subscription {
     private State state = State.RESOLVING;
     private LogReader log;
     private SnapshotSender snapshot;
+    /** While a snapshot is open: the periodic check that it still makes progress. */
+    private ScheduledFuture<?> stallCheck;
     private long nextTxid = NOT_STREAMING;
     /** Whether the session's disk queue holds this subscription (managed by the session). */
     boolean queued;
@@ -181,6 +185,9 @@ final class Subscription {
             @Override
             public void apply() {
                 snapshot = new SnapshotSender(taken, session.agentId());
+                long stallMs = ctx.settings().snapshotStallMs();
+                stallCheck = session.channel().eventLoop().scheduleAtFixedRate(() -> checkStall(stallMs), stallMs, stallMs,
+                        TimeUnit.MILLISECONDS);
                 ctx.metrics().snapshotStarted();
                 session.channel().writeAndFlush(snapshot.begin(), session.channel().voidPromise());
             }
@@ -192,10 +199,8 @@ final class Subscription {
         });
     }
 
+    /** The chunk from {@code firstPgno}; the one that completes the snapshot also ends it. */
     private CompletableFuture<DiskResult> readChunk(SnapshotSender sender, int firstPgno) {
-        if (sender.done()) {
-            return CompletableFuture.completedFuture(new Applied(this::endSnapshot));
-        }
         return CompletableFuture.supplyAsync(() -> {
             SnapshotChunkFrame chunk;
             try {
@@ -229,9 +234,27 @@ final class Subscription {
     private void endSnapshot() {
         session.channel().writeAndFlush(snapshot.end(), session.channel().voidPromise());
         nextTxid = snapshot.txid() + 1;
-        snapshot.close();
-        snapshot = null;
+        closeSnapshot();
         state = State.STREAMING;
+    }
+
+    /**
+     * Event loop, every {@code stallMs} while a snapshot is open: an agent that took no chunk in that
+     * time is connected but not reading; the connection closes so the checkpoint hold ends.
+     */
+    private void checkStall(long stallMs) {
+        if (snapshot != null && !snapshot.progressedSinceLastCheck()) {
+            session.fail("snapshot " + db + " to agent " + session.agentId() + " made no progress for " + stallMs
+                    + " ms (the agent reads nothing); its checkpoint hold ends with the connection", null);
+        }
+    }
+
+    private void closeSnapshot() {
+        if (snapshot != null) {
+            stallCheck.cancel(false);
+            snapshot.close();
+            snapshot = null;
+        }
     }
 
     private CompletableFuture<DiskResult> catchUp(long from, long upTo) {
@@ -327,18 +350,15 @@ final class Subscription {
         }
         state = State.CLOSED;
         ctx.feeds().detach(this);
-        if (snapshot != null) {
-            snapshot.close();
-            snapshot = null;
-        }
+        closeSnapshot();
     }
 
     private DiskResult noop() {
         return new Applied(() -> {});
     }
 
-    /** A result that holds nothing to release; {@code apply} runs only while the subscription is open. */
-    private final class Applied implements DiskResult {
+    /** A result that holds nothing to release (the session applies it only while the subscription is open). */
+    private static final class Applied implements DiskResult {
         private final Runnable action;
 
         Applied(Runnable action) {
@@ -347,9 +367,7 @@ final class Subscription {
 
         @Override
         public void apply() {
-            if (state != State.CLOSED) {
-                action.run();
-            }
+            action.run();
         }
 
         @Override

@@ -86,6 +86,34 @@ class SnapshotStreamTest {
         }
     }
 
+    @Test
+    void agentStopsReadingMidSnapshot_connectionClosedAfterTheStallLimit() throws Exception {
+        Random random = new Random(SEED);
+        try (StreamFixture primary = new StreamFixture(dataDir, 30_000, 300)) {
+            primary.createWithTable("orders");
+            for (int i = 0; i < 80; i++) {
+                byte[] blob = new byte[200_000];
+                random.nextBytes(blob);
+                primary.insert("orders", blob);
+            }
+            try (TestClient agent = primary.agent("stuck")) {
+                agent.autoRead(false);
+                agent.subscribe(List.of("orders"), List.of());
+                long deadline = System.currentTimeMillis() + 30_000;
+                while (connected(primary) > 0 && System.currentTimeMillis() < deadline) {
+                    Thread.onSpinWait();
+                }
+                assertEquals(0, connected(primary), "the stuck agent is still connected");
+                agent.autoRead(true);
+                agent.awaitClosed();
+            }
+        }
+    }
+
+    private static double connected(StreamFixture primary) {
+        return primary.registry.get("ferry.replicas.connected").gauge().value();
+    }
+
     /** The database checksum of the pages, as docs/protocol.md defines it. */
     private static long databaseChecksum(byte[] pages, int pageSize) {
         long xor = 0;

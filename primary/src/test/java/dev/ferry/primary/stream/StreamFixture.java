@@ -30,9 +30,13 @@ final class StreamFixture implements AutoCloseable {
     }
 
     StreamFixture(Path dataDir, long heartbeatIntervalMs) throws Exception {
+        this(dataDir, heartbeatIntervalMs, ReplicationSettings.DEFAULT_SNAPSHOT_STALL_MS);
+    }
+
+    StreamFixture(Path dataDir, long heartbeatIntervalMs, long snapshotStallMs) throws Exception {
         catalog = Catalog.open(dataDir);
         server = ReplicationServer.start(new InetSocketAddress("127.0.0.1", 0), catalog,
-                new ReplicationSettings(TOKEN, heartbeatIntervalMs, "test-primary", 2_000), registry);
+                new ReplicationSettings(TOKEN, heartbeatIntervalMs, "test-primary", 2_000, snapshotStallMs), registry);
     }
 
     InetSocketAddress address() {
