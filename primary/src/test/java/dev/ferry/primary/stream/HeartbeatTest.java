@@ -14,13 +14,16 @@ class HeartbeatTest {
 
     @Test
     void idleConnection_heartbeatsThenSilentAgentClosedAfterThreeIntervals() throws Exception {
-        try (StreamFixture primary = new StreamFixture(dataDir, 100); TestClient agent = primary.agent("quiet")) {
+        try (StreamFixture primary = new StreamFixture(dataDir, 100)) {
+            // Taken before HELLO: the primary's silence clock starts when it reads HELLO, after this.
             long before = System.currentTimeMillis();
-            HeartbeatFrame heartbeat = agent.next(HeartbeatFrame.class);
-            assertTrue(heartbeat.timestampMs() >= before - 1000, "timestamp " + heartbeat.timestampMs());
-            // The agent sends nothing: three intervals later the primary closes.
-            agent.awaitClosed();
-            assertTrue(System.currentTimeMillis() - before >= 300, "closed before three intervals of silence");
+            try (TestClient agent = primary.agent("quiet")) {
+                HeartbeatFrame heartbeat = agent.next(HeartbeatFrame.class);
+                assertTrue(heartbeat.timestampMs() >= before - 1000, "timestamp " + heartbeat.timestampMs());
+                // The agent sends nothing: three intervals later the primary closes.
+                agent.awaitClosed();
+                assertTrue(System.currentTimeMillis() - before >= 300, "closed before three intervals of silence");
+            }
         }
     }
 
