@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,17 +48,15 @@ public final class HttpServer implements AutoCloseable {
     private final ThreadPoolExecutor admin;
     private final ChannelGroup connections;
     private final InFlightRequests inFlight;
-    private final AtomicBoolean draining;
     private final Channel listener;
 
     private HttpServer(EventLoopGroup acceptor, EventLoopGroup workers, ThreadPoolExecutor admin, ChannelGroup connections,
-            InFlightRequests inFlight, AtomicBoolean draining, Channel listener) {
+            InFlightRequests inFlight, Channel listener) {
         this.acceptor = acceptor;
         this.workers = workers;
         this.admin = admin;
         this.connections = connections;
         this.inFlight = inFlight;
-        this.draining = draining;
         this.listener = listener;
     }
 
@@ -91,19 +88,18 @@ public final class HttpServer implements AutoCloseable {
                 new ArrayBlockingQueue<>(ADMIN_QUEUE), new DefaultThreadFactory("ferry-http-admin"));
         ChannelGroup connections = new DefaultChannelGroup("ferry-http", GlobalEventExecutor.INSTANCE);
         InFlightRequests inFlight = new InFlightRequests();
-        AtomicBoolean draining = new AtomicBoolean();
         try {
             ChannelFuture bound = new ServerBootstrap()
                     .group(acceptor, workers)
                     .channel(NioServerSocketChannel.class)
-                    .childHandler(new HttpInitializer(new Api(catalog, admin, replicas, registry), maxBodyBytes, inFlight, draining::get, connections))
+                    .childHandler(new HttpInitializer(new Api(catalog, admin, replicas, registry), maxBodyBytes, inFlight, connections))
                     .bind(address)
                     .await();
             if (!bound.isSuccess()) {
                 throw new IOException("cannot listen for HTTP on " + address.getHostString() + ":" + address.getPort() + ": "
                         + bound.cause().getMessage(), bound.cause());
             }
-            return new HttpServer(acceptor, workers, admin, connections, inFlight, draining, bound.channel());
+            return new HttpServer(acceptor, workers, admin, connections, inFlight, bound.channel());
         } catch (IOException | InterruptedException | RuntimeException e) {
             acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -127,7 +123,7 @@ public final class HttpServer implements AutoCloseable {
      * requests in flight to be answered, then every connection closed and every thread stopped.
      */
     public void shutdown(Duration timeout) throws InterruptedException {
-        if (!draining.compareAndSet(false, true)) {
+        if (!inFlight.startDraining()) {
             return;
         }
         listener.close().sync();
