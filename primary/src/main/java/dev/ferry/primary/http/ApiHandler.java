@@ -13,7 +13,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Queue;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,14 +32,12 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
 
     private final Api api;
     private final InFlightRequests inFlight;
-    private final BooleanSupplier draining;
     private final Queue<FullHttpRequest> waiting = new ArrayDeque<>();
     private boolean serving;
 
-    ApiHandler(Api api, InFlightRequests inFlight, BooleanSupplier draining) {
+    ApiHandler(Api api, InFlightRequests inFlight) {
         this.api = api;
         this.inFlight = inFlight;
-        this.draining = draining;
     }
 
     @Override
@@ -81,13 +78,13 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     /** Serves {@code request}, taking ownership of it. */
     private void serve(ChannelHandlerContext ctx, FullHttpRequest request) {
         serving = true;
-        inFlight.begin();
+        boolean admitted = inFlight.begin();
         ctx.channel().config().setAutoRead(false);
         try {
             if (request.decoderResult().isFailure()) {
                 answer(ctx, Failures.error(HttpResponseStatus.BAD_REQUEST,
                         "malformed HTTP request: " + request.decoderResult().cause().getMessage(), null), false);
-            } else if (draining.getAsBoolean()) {
+            } else if (!admitted) {
                 answer(ctx, Failures.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "the primary is shutting down", null), false);
             } else {
                 api.handle(request.method(), request.uri(), request.content())

@@ -6,7 +6,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import java.util.function.BooleanSupplier;
 
 /**
  * Builds each connection's pipeline, in order: HTTP/1.1 codec, keep-alive (closes the connection
@@ -17,14 +16,12 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
     private final Api api;
     private final int maxBodyBytes;
     private final InFlightRequests inFlight;
-    private final BooleanSupplier draining;
     private final ChannelGroup connections;
 
-    HttpInitializer(Api api, int maxBodyBytes, InFlightRequests inFlight, BooleanSupplier draining, ChannelGroup connections) {
+    HttpInitializer(Api api, int maxBodyBytes, InFlightRequests inFlight, ChannelGroup connections) {
         this.api = api;
         this.maxBodyBytes = maxBodyBytes;
         this.inFlight = inFlight;
-        this.draining = draining;
         this.connections = connections;
     }
 
@@ -35,6 +32,6 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
         pipeline.addLast("http-codec", new HttpServerCodec());
         pipeline.addLast("keep-alive", new HttpServerKeepAliveHandler());
         pipeline.addLast("body-limit", new BodyLimitAggregator(maxBodyBytes));
-        pipeline.addLast("api", new ApiHandler(api, inFlight, draining));
+        pipeline.addLast("api", new ApiHandler(api, inFlight));
     }
 }

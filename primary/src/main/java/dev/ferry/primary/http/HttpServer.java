@@ -1,6 +1,9 @@
 package dev.ferry.primary.http;
 
 import dev.ferry.primary.catalog.Catalog;
+import dev.ferry.primary.stream.ReplicaTracker;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -13,11 +16,11 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,17 +48,15 @@ public final class HttpServer implements AutoCloseable {
     private final ThreadPoolExecutor admin;
     private final ChannelGroup connections;
     private final InFlightRequests inFlight;
-    private final AtomicBoolean draining;
     private final Channel listener;
 
     private HttpServer(EventLoopGroup acceptor, EventLoopGroup workers, ThreadPoolExecutor admin, ChannelGroup connections,
-            InFlightRequests inFlight, AtomicBoolean draining, Channel listener) {
+            InFlightRequests inFlight, Channel listener) {
         this.acceptor = acceptor;
         this.workers = workers;
         this.admin = admin;
         this.connections = connections;
         this.inFlight = inFlight;
-        this.draining = draining;
         this.listener = listener;
     }
 
@@ -67,6 +68,17 @@ public final class HttpServer implements AutoCloseable {
      */
     public static HttpServer start(InetSocketAddress address, int maxBodyBytes, Catalog catalog)
             throws IOException, InterruptedException {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        return start(address, maxBodyBytes, catalog, new ReplicaTracker(Clock.systemUTC(), registry, db -> 0), registry);
+    }
+
+    /**
+     * As {@link #start(InetSocketAddress, int, Catalog)}, listing the replicas {@code replicas} knows
+     * in the database endpoints and serving {@code registry} at {@code GET /metrics}.
+     */
+    public static HttpServer start(InetSocketAddress address, int maxBodyBytes, Catalog catalog,
+                                   ReplicaTracker replicas, PrometheusMeterRegistry registry)
+            throws IOException, InterruptedException {
         if (maxBodyBytes < 1) {
             throw new IllegalArgumentException("maxBodyBytes " + maxBodyBytes + " must be at least 1");
         }
@@ -76,19 +88,18 @@ public final class HttpServer implements AutoCloseable {
                 new ArrayBlockingQueue<>(ADMIN_QUEUE), new DefaultThreadFactory("ferry-http-admin"));
         ChannelGroup connections = new DefaultChannelGroup("ferry-http", GlobalEventExecutor.INSTANCE);
         InFlightRequests inFlight = new InFlightRequests();
-        AtomicBoolean draining = new AtomicBoolean();
         try {
             ChannelFuture bound = new ServerBootstrap()
                     .group(acceptor, workers)
                     .channel(NioServerSocketChannel.class)
-                    .childHandler(new HttpInitializer(new Api(catalog, admin), maxBodyBytes, inFlight, draining::get, connections))
+                    .childHandler(new HttpInitializer(new Api(catalog, admin, replicas, registry), maxBodyBytes, inFlight, connections))
                     .bind(address)
                     .await();
             if (!bound.isSuccess()) {
                 throw new IOException("cannot listen for HTTP on " + address.getHostString() + ":" + address.getPort() + ": "
                         + bound.cause().getMessage(), bound.cause());
             }
-            return new HttpServer(acceptor, workers, admin, connections, inFlight, draining, bound.channel());
+            return new HttpServer(acceptor, workers, admin, connections, inFlight, bound.channel());
         } catch (IOException | InterruptedException | RuntimeException e) {
             acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -112,7 +123,7 @@ public final class HttpServer implements AutoCloseable {
      * requests in flight to be answered, then every connection closed and every thread stopped.
      */
     public void shutdown(Duration timeout) throws InterruptedException {
-        if (!draining.compareAndSet(false, true)) {
+        if (!inFlight.startDraining()) {
             return;
         }
         listener.close().sync();

@@ -4,13 +4,25 @@ import java.time.Duration;
 
 /**
  * Counts requests between their arrival and the flush of their response, so that shutdown can
- * wait for them. Thread-safe.
+ * wait for them, and decides which requests are still admitted. Admission and counting happen
+ * under one lock: a request counted before {@link #startDraining()} is served, one counted after
+ * it is refused, so shutdown never refuses a request it is waiting for. Thread-safe.
  */
 final class InFlightRequests {
     private int count;
+    private boolean draining;
 
-    synchronized void begin() {
+    /** Counts a request; true if it is admitted, false if shutdown has begun (answer 503). */
+    synchronized boolean begin() {
         count++;
+        return !draining;
+    }
+
+    /** Refuses every request counted from now on; false if draining had already started. */
+    synchronized boolean startDraining() {
+        boolean first = !draining;
+        draining = true;
+        return first;
     }
 
     synchronized void end() {

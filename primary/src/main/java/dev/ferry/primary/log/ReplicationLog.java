@@ -42,6 +42,8 @@ public final class ReplicationLog implements LogReader, AutoCloseable {
     private final long segmentBytes;
     private final List<LogSegment> segments = new CopyOnWriteArrayList<>();
     private volatile LogEntry last;
+    /** The last txid made durable by {@link #sync}: what readers on other threads may see. */
+    private volatile long durableTxid;
     private boolean newSegmentPendingDirSync;
 
     private final boolean readOnly;
@@ -114,6 +116,7 @@ public final class ReplicationLog implements LogReader, AutoCloseable {
             LogSegment seg = segments.get(i);
             if (seg.count() > 0) {
                 last = entry(seg, i, seg.endTxid() - 1);
+                durableTxid = last.txid();
                 break;
             }
         }
@@ -137,10 +140,13 @@ public final class ReplicationLog implements LogReader, AutoCloseable {
         return last;
     }
 
+    /**
+     * The last durable txid: records appended but not yet {@link #sync synced} are not counted,
+     * so a reader on another thread never streams a transaction that a crash could still lose.
+     */
     @Override
     public long lastTxid() {
-        LogEntry l = last;
-        return l == null ? 0 : l.txid();
+        return durableTxid;
     }
 
     @Override
@@ -203,11 +209,15 @@ public final class ReplicationLog implements LogReader, AutoCloseable {
             return;
         }
         segments.get(segments.size() - 1).force();
+        LogEntry appended = last;
         if (newSegmentPendingDirSync) {
             // The segment file's directory entry must be durable too, or a crash could lose the
             // whole (fsynced) file.
             FileOps.fsyncDirectory(dir);
             newSegmentPendingDirSync = false;
+        }
+        if (appended != null) {
+            durableTxid = appended.txid();
         }
     }
 

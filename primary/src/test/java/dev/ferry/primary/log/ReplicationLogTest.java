@@ -191,6 +191,18 @@ class ReplicationLogTest {
             Changeset wrongPre = new Changeset(2, 0, PAGE, skip.commitPages(), PageChecksums.EMPTY,
                     skip.postChecksum(), skip.pages());
             assertThrows(IllegalStateException.class, () -> append(log, wrongPre));
+            assertEquals(1, log.last().txid());
+        }
+    }
+
+    @Test
+    void lastTxid_appendedButNotSynced_isNotYetDurable() throws Exception {
+        Chain chain = new Chain();
+        try (ReplicationLog log = ReplicationLog.open(dir)) {
+            append(log, chain.next());
+            assertEquals(0, log.lastTxid());
+            assertEquals(1, log.last().txid());
+            log.sync();
             assertEquals(1, log.lastTxid());
         }
     }
