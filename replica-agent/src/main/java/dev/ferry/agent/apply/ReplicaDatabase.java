@@ -1,0 +1,481 @@
+package dev.ferry.agent.apply;
+
+import static dev.ferry.agent.apply.ReplicaDivergedException.Reason.*;
+
+import dev.ferry.agent.state.PageChecksumFile;
+import dev.ferry.agent.state.Position;
+import dev.ferry.agent.state.PositionStore;
+import dev.ferry.protocol.changeset.Changeset;
+import dev.ferry.protocol.checksum.PageChecksum;
+import dev.ferry.protocol.checksum.PageChecksums;
+import dev.ferry.protocol.sqlite.SqliteFormat;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One replica database that stock SQLite readers in other processes use while the agent applies
+ * changesets to it: the public entry point of the apply engine.
+ *
+ * <p>Format: {@code DIR/NAME.db} in WAL mode with its {@code -wal} and {@code -shm}, written by
+ * {@link WalWriter} exactly as SQLite would; {@code NAME.db-pos} (position) and {@code NAME.db-sums}
+ * (page checksums) beside it.
+ *
+ * <p>Concurrency: one thread applies (all methods but {@link #position()} and {@link #walBytes()},
+ * which any thread may call). For its whole life the instance holds a shared lock on the database
+ * file's SHARED range and a shared DMS lock on {@code -shm}, so no reader deletes or re-initialises
+ * the files it has mapped; it takes WRITE per transaction, CKPT and READ locks per checkpoint. It
+ * opens exactly one handle per file and never an SQLite connection: POSIX locks belong to the process,
+ * and closing any second handle on a file would silently drop them. Do not interrupt the applying
+ * thread: NIO closes a channel when a thread blocked in it is interrupted, which drops the locks on
+ * that file; the instance then fails and must be reopened.
+ *
+ * <p>Crash recovery: on open the wal-index is validated and rebuilt from the WAL if torn; the page
+ * checksums are repaired from the WAL; the position file may lag the files by one transaction (a
+ * crash after publishing, before recording), in which case the next changeset re-applies that
+ * transaction, which writes the same pages again and is checked against its post-checksum. Past the
+ * point of no return (the transaction published), a failure to record it stops this instance
+ * (fail-stop); reopening recovers.
+ */
+public final class ReplicaDatabase implements AutoCloseable {
+    private final ReplicaFiles files;
+    private final ApplyOptions options;
+    private final int pageSize;
+    private final DatabaseFile db;
+    private final WalFile wal;
+    private final SharedMemory shm;
+    private final FileLock dms;
+    private final WalIndex index;
+    private final PageReader reader;
+    private final PageChecksumFile sumsFile;
+    private final PositionStore positions;
+    private WalWriter writer;
+    private Checkpointer checkpointer;
+    private PageChecksums sums;
+    private volatile Position position;
+    private volatile long walBytes;
+    private boolean unrecordedAhead;
+    private String failure;
+
+    private ReplicaDatabase(ReplicaFiles files, ApplyOptions options, int pageSize, DatabaseFile db, WalFile wal,
+            SharedMemory shm, FileLock dms, PageChecksumFile sumsFile) {
+        this.files = files;
+        this.options = options;
+        this.pageSize = pageSize;
+        this.db = db;
+        this.wal = wal;
+        this.shm = shm;
+        this.dms = dms;
+        this.index = new WalIndex(shm);
+        this.reader = new PageReader(db, wal, index, pageSize);
+        this.sumsFile = sumsFile;
+        this.positions = new PositionStore(files.position());
+    }
+
+    /** Opens an existing replica; {@link NoSuchFileException} if it was never bootstrapped. */
+    public static ReplicaDatabase open(DataDirectory dir, String name, ApplyOptions options) throws IOException {
+        ReplicaFiles files = ReplicaFiles.of(dir.path(), name);
+        if (!Files.exists(files.db())) {
+            throw new NoSuchFileException(files.db().toString(), null, "replica does not exist; bootstrap it first");
+        }
+        return openFiles(files, options);
+    }
+
+    /**
+     * Makes the replica hold {@code snapshot}: installs a new file if none exists yet, else applies
+     * the snapshot to the live file as one WAL transaction (see {@link #resnapshot}).
+     */
+    public static ReplicaDatabase bootstrap(DataDirectory dir, String name, SnapshotHeader snapshot, InputStream pages,
+            ApplyOptions options) throws IOException {
+        ReplicaFiles files = ReplicaFiles.of(dir.path(), name);
+        if (Files.exists(files.db())) {
+            ReplicaDatabase replica = openFiles(files, options);
+            try {
+                replica.resnapshot(snapshot, pages);
+                return replica;
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(replica, e);
+                throw e;
+            }
+        }
+        PageChecksums sums = SnapshotInstaller.install(files, snapshot, pages);
+        try (PageChecksumFile f = PageChecksumFile.open(files.checksums(), snapshot.pageSize())) {
+            f.replaceAll(sums);
+            f.stamp(snapshot.position());
+            f.force();
+        }
+        try (PositionStore store = new PositionStore(files.position())) {
+            store.write(snapshot.position(), true);
+        }
+        return openFiles(files, options);
+    }
+
+    private static ReplicaDatabase openFiles(ReplicaFiles files, ApplyOptions options) throws IOException {
+        DatabaseFile db = DatabaseFile.open(files.db(), options.lockTimeoutMs());
+        WalFile wal = null;
+        SharedMemory shm = null;
+        PageChecksumFile sumsFile = null;
+        try {
+            int pageSize = db.readPageSize();
+            wal = WalFile.open(files.wal());
+            shm = SharedMemory.open(files.shm());
+            FileLock dms = attachSharedMemory(shm, options.lockTimeoutMs());
+            sumsFile = PageChecksumFile.open(files.checksums(), pageSize);
+            ReplicaDatabase r = new ReplicaDatabase(files, options, pageSize, db, wal, shm, dms, sumsFile);
+            r.start();
+            return r;
+        } catch (IOException | RuntimeException e) {
+            for (AutoCloseable c : new AutoCloseable[] {sumsFile, shm, wal, db}) {
+                closeQuietly(c, e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The DMS ("dead man switch") byte of -shm: an exclusive lock means no other process has the
+     * files open, so the wal-index may be re-initialised (cut to zero; rebuilt from the WAL under
+     * WRITE below). Then the agent holds DMS shared for life, like every SQLite connection, so that no
+     * reader re-initialises it while the agent has it mapped.
+     */
+    private static FileLock attachSharedMemory(SharedMemory shm, long lockTimeoutMs) throws IOException {
+        FileLock exclusive = shm.tryLock(WalIndexFormat.LOCK_DMS, 1, false);
+        if (exclusive != null) {
+            try {
+                shm.truncateToZero();
+            } finally {
+                exclusive.release();
+            }
+        }
+        return shm.lock(WalIndexFormat.LOCK_DMS, 1, true, lockTimeoutMs, "DMS");
+    }
+
+    private void start() throws IOException {
+        writer = new WalWriter(wal, index, pageSize, options, this::persistChecksums);
+        checkpointer = new Checkpointer(wal, index, db, writer, pageSize, options);
+        WalIndexHeader h = writer.attach();
+        long mxFrame = h.mxFrameUnsigned();
+        int nPage = mxFrame != 0 ? h.nPage() : (int) (db.size() / pageSize);
+        PageChecksums loaded = sumsFile.load();
+        if (loaded == null) {
+            sums = PageChecksumRepair.rescan(reader, pageSize, nPage, mxFrame);
+            sumsFile.replaceAll(sums);
+        } else {
+            sums = loaded;
+            sums.resize(nPage);
+            sumsFile.resize(nPage);
+            for (int pgno : PageChecksumRepair.repair(sums, index, reader, mxFrame).stream().toArray()) {
+                sumsFile.set(pgno, sums.get(pgno));
+            }
+        }
+        Optional<Position> recorded = positions.read();
+        position = recorded.orElse(null);
+        unrecordedAhead = position != null && sums.databaseChecksum() != position.checksum();
+        walBytes = wal.size();
+    }
+
+    /**
+     * Applies one changeset as one WAL transaction: readers see all of it or none of it.
+     *
+     * @throws ReplicaDivergedException if the changeset does not follow this replica (nothing written)
+     */
+    public ApplyResult apply(Changeset cs) throws IOException, ReplicaDivergedException {
+        checkUsable();
+        Position at = position;
+        if (at == null) {
+            throw new ReplicaDivergedException(NO_POSITION, files.position() + " does not exist");
+        }
+        if (cs.pageSize() != pageSize) {
+            throw new ReplicaDivergedException(PAGE_SIZE, "changeset txid " + cs.txid() + " has page size "
+                    + cs.pageSize() + ", replica " + files.db() + " has " + pageSize);
+        }
+        if (cs.txid() <= at.txid()) {
+            if (cs.txid() == at.txid() && cs.postChecksum() != at.checksum()) {
+                throw new ReplicaDivergedException(POST_CHECKSUM, "replica " + files.db() + " is at " + at
+                        + " but changeset txid " + cs.txid() + " ends at checksum " + Long.toHexString(cs.postChecksum()));
+            }
+            return ApplyResult.ALREADY_APPLIED;
+        }
+        if (cs.txid() != at.txid() + 1) {
+            throw new ReplicaDivergedException(TXID_GAP, "replica " + files.db() + " is at " + at
+                    + ", changeset has txid " + cs.txid());
+        }
+        if (cs.preChecksum() != at.checksum()) {
+            throw new ReplicaDivergedException(PRE_CHECKSUM, "replica " + files.db() + " is at " + at
+                    + ", changeset txid " + cs.txid() + " starts at checksum " + Long.toHexString(cs.preChecksum()));
+        }
+        if (!unrecordedAhead && sums.databaseChecksum() != at.checksum()) {
+            throw new ReplicaDivergedException(PRE_CHECKSUM, "replica " + files.db() + " content has checksum "
+                    + Long.toHexString(sums.databaseChecksum()) + " but its position is " + at
+                    + ": the file was changed by another process");
+        }
+        long[] pageSums = checkPostChecksum(cs);
+        int n = Math.max(1, cs.pages().size());
+        int[] pgnos = new int[n];
+        byte[][] images = new byte[n][];
+        if (cs.pages().isEmpty()) {
+            // SQLite never commits without a frame; a changeset without pages re-writes page 1 unchanged.
+            pgnos[0] = 1;
+            images[0] = new byte[pageSize];
+            reader.read(1, writer.published().mxFrameUnsigned(), images[0]);
+        } else {
+            List<Changeset.Page> pages = cs.pages();
+            for (int i = 0; i < n; i++) {
+                pgnos[i] = pages.get(i).pgno();
+                images[i] = pages.get(i).data();
+            }
+        }
+        try (WalWriter.Transaction tx = writer.begin(false)) {
+            tx.append(pgnos, images, n, cs.commitPages());
+            tx.commit(cs.commitPages());
+        }
+        // Point of no return: the transaction is visible to readers.
+        try {
+            recordPageChecksums(cs, pageSums);
+            position = new Position(cs.txid(), cs.postChecksum());
+            // Durability step: the position names a transaction whose frames were synced before publishing.
+            positions.write(position, options.fsync());
+            CrashPoint.AFTER_POSITION.reached();
+            unrecordedAhead = false;
+            walBytes = wal.size();
+        } catch (IOException | RuntimeException e) {
+            failure = "txid " + cs.txid() + " is visible in " + files.db() + " but was not recorded: " + e.getMessage();
+            throw e;
+        }
+        if (writer.published().mxFrameUnsigned() - Integer.toUnsignedLong(index.nBackfill())
+                >= options.checkpointThresholdFrames()) {
+            checkpoint();
+        }
+        return ApplyResult.APPLIED;
+    }
+
+    /** Computes each page's checksum and refuses the changeset unless the result is its post-checksum. */
+    private long[] checkPostChecksum(Changeset cs) throws ReplicaDivergedException {
+        int oldCount = sums.pageCount();
+        int newCount = cs.commitPages();
+        int lockPgno = SqliteFormat.lockPgno(pageSize);
+        long xor = sums.databaseChecksum() & ~PageChecksum.FLAG;
+        for (int pgno = newCount + 1; pgno <= oldCount; pgno++) {
+            xor ^= sums.get(pgno) & ~PageChecksum.FLAG;
+        }
+        List<Changeset.Page> pages = cs.pages();
+        long[] result = new long[pages.size()];
+        int expectedNew = oldCount + 1;
+        for (int i = 0; i < pages.size(); i++) {
+            Changeset.Page p = pages.get(i);
+            if (p.pgno() == 1) {
+                String problem = DatabaseHeader.problem(p.data(), pageSize);
+                if (problem != null) {
+                    throw new IllegalArgumentException("changeset txid " + cs.txid() + ": " + problem);
+                }
+            }
+            if (p.pgno() > oldCount) {
+                if (expectedNew == lockPgno) {
+                    expectedNew++;
+                }
+                if (p.pgno() != expectedNew) {
+                    throw new IllegalArgumentException("changeset txid " + cs.txid() + " grows the database from "
+                            + oldCount + " to " + newCount + " pages but lacks page " + expectedNew);
+                }
+                expectedNew++;
+            }
+            result[i] = PageChecksum.of(p.pgno(), p.data());
+            long old = p.pgno() <= oldCount ? sums.get(p.pgno()) : 0;
+            xor ^= (old ^ result[i]) & ~PageChecksum.FLAG;
+        }
+        if (expectedNew == lockPgno && lockPgno <= newCount) {
+            expectedNew++;
+        }
+        if (newCount > oldCount && expectedNew <= newCount) {
+            throw new IllegalArgumentException("changeset txid " + cs.txid() + " grows the database from " + oldCount
+                    + " to " + newCount + " pages but lacks page " + expectedNew);
+        }
+        long post = PageChecksum.FLAG | xor;
+        if (post != cs.postChecksum()) {
+            throw new ReplicaDivergedException(POST_CHECKSUM, "changeset txid " + cs.txid() + " applied to "
+                    + files.db() + " gives checksum " + Long.toHexString(post) + ", not its post-checksum "
+                    + Long.toHexString(cs.postChecksum()));
+        }
+        return result;
+    }
+
+    private void recordPageChecksums(Changeset cs, long[] pageSums) throws IOException {
+        sums.resize(cs.commitPages());
+        sumsFile.resize(cs.commitPages());
+        List<Changeset.Page> pages = cs.pages();
+        for (int i = 0; i < pageSums.length; i++) {
+            int pgno = pages.get(i).pgno();
+            sums.set(pgno, pageSums[i]);
+            sumsFile.set(pgno, pageSums[i]);
+        }
+    }
+
+    /**
+     * Applies a full snapshot to the live file as one WAL transaction holding every page that differs
+     * (readers may hold the file, so it cannot be replaced). Frames written by another process are
+     * taken as the base and overwritten where they differ: this is the repair for every divergence.
+     */
+    public void resnapshot(SnapshotHeader snapshot, InputStream pages) throws IOException {
+        checkUsable();
+        if (snapshot.pageSize() != pageSize) {
+            throw new IOException("resnapshot " + files.db() + ": snapshot page size " + snapshot.pageSize()
+                    + " differs from the replica's " + pageSize + "; WAL mode cannot change the page size of a live"
+                    + " file (remove the replica while no reader has it open, then bootstrap)");
+        }
+        PageChecksums next = new PageChecksums(pageSize);
+        next.resize(snapshot.pageCount());
+        int lockPgno = SqliteFormat.lockPgno(pageSize);
+        try (WalWriter.Transaction tx = beginRepair()) {
+            WalIndexHeader base = tx.base();
+            long mxFrame = base.mxFrameUnsigned();
+            int currentCount = mxFrame != 0 ? base.nPage() : (int) (db.size() / pageSize);
+            FrameBatch batch = new FrameBatch(tx, pageSize);
+            byte[] page = new byte[pageSize];
+            byte[] current = new byte[pageSize];
+            byte[] page1 = null;
+            for (int pgno = 1; pgno <= snapshot.pageCount(); pgno++) {
+                SnapshotPages.read(pages, page, pgno, snapshot);
+                if (pgno == 1) {
+                    String problem = DatabaseHeader.problem(page, pageSize);
+                    if (problem != null) {
+                        throw new IOException("resnapshot " + files.db() + " to " + snapshot.position() + ": " + problem);
+                    }
+                    page1 = page.clone();
+                }
+                if (pgno == lockPgno) {
+                    continue;
+                }
+                next.set(pgno, PageChecksum.of(pgno, page));
+                boolean differs = pgno > currentCount;
+                if (!differs) {
+                    reader.read(pgno, mxFrame, current);
+                    differs = !Arrays.equals(page, current);
+                }
+                if (differs) {
+                    batch.add(pgno, page);
+                }
+            }
+            if (next.databaseChecksum() != snapshot.position().checksum()) {
+                throw new IOException("resnapshot " + files.db() + ": snapshot pages give checksum "
+                        + Long.toHexString(next.databaseChecksum()) + ", the snapshot header says "
+                        + Long.toHexString(snapshot.position().checksum()));
+            }
+            if (batch.isEmpty() && snapshot.pageCount() != currentCount) {
+                batch.add(1, page1);
+            }
+            if (!batch.isEmpty()) {
+                batch.finish(snapshot.pageCount());
+                tx.commit(snapshot.pageCount());
+            }
+        }
+        try {
+            sums = next;
+            sumsFile.replaceAll(next);
+            position = snapshot.position();
+            positions.write(position, options.fsync());
+            unrecordedAhead = false;
+            walBytes = wal.size();
+        } catch (IOException | RuntimeException e) {
+            failure = "snapshot " + snapshot.position() + " is visible in " + files.db() + " but was not recorded: "
+                    + e.getMessage();
+            throw e;
+        }
+    }
+
+    private WalWriter.Transaction beginRepair() throws IOException {
+        try {
+            return writer.begin(true);
+        } catch (ReplicaDivergedException e) {
+            throw new IllegalStateException("a repairing transaction adopts foreign frames and cannot diverge", e);
+        }
+    }
+
+    /** Runs a PASSIVE checkpoint now; it never waits for readers. */
+    public CheckpointResult checkpoint() throws IOException {
+        checkUsable();
+        CheckpointResult r = checkpointer.run();
+        walBytes = r.walBytes();
+        return r;
+    }
+
+    /** The recorded position, or {@code null} if the replica has none yet. Any thread. */
+    public Position position() {
+        return position;
+    }
+
+    /** Size of the WAL file after the last operation; a reader holding an old snapshot makes it grow. Any thread. */
+    public long walBytes() {
+        return walBytes;
+    }
+
+    public int pageSize() {
+        return pageSize;
+    }
+
+    /** The database size in pages of the replica's current content. */
+    public int pageCount() {
+        return sums.pageCount();
+    }
+
+    /** The database checksum of the replica's current content (from the page checksums). */
+    public long contentChecksum() {
+        return sums.databaseChecksum();
+    }
+
+    private void persistChecksums() throws IOException {
+        Position at = position;
+        if (at != null) {
+            sumsFile.stamp(at);
+        }
+        if (options.fsync()) {
+            sumsFile.force();
+        }
+    }
+
+    private void checkUsable() {
+        if (failure != null) {
+            throw new IllegalStateException("replica " + files.db() + " stopped after a failure past the point of no"
+                    + " return (" + failure + "); close and reopen it to recover");
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        IOException first = null;
+        try {
+            persistChecksums();
+        } catch (IOException e) {
+            first = e;
+        }
+        for (AutoCloseable c : new AutoCloseable[] {positions, sumsFile, shm, wal, db}) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e instanceof IOException io ? io : new IOException(e);
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c, Throwable primary) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            primary.addSuppressed(e);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.ferry.agent.apply;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.agent.state.Position;
+import dev.ferry.protocol.changeset.Changeset;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Single-process behaviour of the apply engine, checked with the sqlite3 shell in its own process. */
+class ReplicaDatabaseTest {
+    @TempDir
+    Path tmp;
+
+    private final ChildProcesses processes = new ChildProcesses();
+
+    @AfterEach
+    void stopProcesses() {
+        processes.close();
+    }
+
+    /**
+     * Every page size, with python3 readers (read-write and mode=ro) in other processes reading
+     * throughout; the database grows and shrinks (blob deletes and VACUUM).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {512, 4096, 65536})
+    void apply_bankHistoryUnderReaders_replicaByteIdenticalAfterCheckpoint(int pageSize) throws Exception {
+        BankFixture f = BankFixture.generate(tmp.resolve("fixture"), pageSize, 600, pageSize, 150, 20_000);
+        try (DataDirectory dir = DataDirectory.lock(tmp.resolve("data"))) {
+            try (InputStream in = f.openSnapshot();
+                 ReplicaDatabase r = ReplicaDatabase.bootstrap(dir, "bank", f.header(), in, fastOptions());
+                 BankReaders readers = new BankReaders(processes, dir.path().resolve("bank.db"), tmp.resolve("readers"))) {
+                assertEquals(f.header().position(), r.position());
+                readers.startPython("rw", 1);
+                readers.startPython("ro", 2);
+                int maxPages = r.pageCount();
+                boolean shrank = false;
+                for (Iterator<Changeset> it = ChangesetLog.read(f.log()); it.hasNext(); ) {
+                    int before = r.pageCount();
+                    assertEquals(ApplyResult.APPLIED, r.apply(it.next()));
+                    shrank |= r.pageCount() < before;
+                    maxPages = Math.max(maxPages, r.pageCount());
+                    LockSupport.parkNanos(200_000);
+                }
+                assertTrue(shrank, "the database never shrank");
+                BankReaders.Totals t = readers.stopAndCollect();
+                assertEquals(0, t.violations() + t.errors(), t.firstProblem());
+                assertTrue(t.txns() > 0, "readers ran no transaction");
+                assertEquals(f.finalPosition(), r.position());
+                assertEquals("ok", Sqlite3Shell.integrityCheck(processes, dir.path().resolve("bank.db")));
+                assertEquals(Long.toString(BankWorkload.TOTAL),
+                        Sqlite3Shell.query(processes, dir.path().resolve("bank.db"), "SELECT sum(balance) FROM accounts;"));
+                CheckpointResult c = r.checkpoint();
+                assertTrue(c.complete(), c.toString());
+            }
+            assertArrayEquals(Files.readAllBytes(f.finalImage()), Files.readAllBytes(dir.path().resolve("bank.db")));
+        }
+    }
+
+    @Test
+    void open_afterClose_resumesAndSkipsRedelivery() throws Exception {
+        BankFixture f = BankFixture.generate(tmp.resolve("fixture"), 4096, 120, 7, 50, 5000);
+        Path data = tmp.resolve("data");
+        Changeset last = null;
+        try (DataDirectory dir = DataDirectory.lock(data)) {
+            Iterator<Changeset> it = ChangesetLog.read(f.log());
+            try (InputStream in = f.openSnapshot();
+                 ReplicaDatabase r = ReplicaDatabase.bootstrap(dir, "bank", f.header(), in, fastOptions())) {
+                for (int i = 0; i < 60; i++) {
+                    last = it.next();
+                    r.apply(last);
+                }
+            }
+            try (ReplicaDatabase r = ReplicaDatabase.open(dir, "bank", fastOptions())) {
+                assertEquals(new Position(last.txid(), last.postChecksum()), r.position());
+                assertEquals(ApplyResult.ALREADY_APPLIED, r.apply(last));
+                while (it.hasNext()) {
+                    r.apply(it.next());
+                }
+                assertEquals(f.finalPosition(), r.position());
+                r.checkpoint();
+            }
+            assertArrayEquals(Files.readAllBytes(f.finalImage()), Files.readAllBytes(data.resolve("bank.db")));
+        }
+    }
+
+    @Test
+    void apply_wrongPreChecksum_refusedWithNothingWritten() throws Exception {
+        BankFixture f = BankFixture.generate(tmp.resolve("fixture"), 4096, 5, 3, 0, 1000);
+        try (DataDirectory dir = DataDirectory.lock(tmp.resolve("data"));
+             InputStream in = f.openSnapshot();
+             ReplicaDatabase r = ReplicaDatabase.bootstrap(dir, "bank", f.header(), in, fastOptions())) {
+            Changeset cs = ChangesetLog.read(f.log()).next();
+            Changeset bad = new Changeset(cs.txid(), cs.timestampMs(), cs.pageSize(), cs.commitPages(),
+                    cs.preChecksum() ^ 1, cs.postChecksum(), cs.pages());
+            ReplicaDivergedException e = assertThrows(ReplicaDivergedException.class, () -> r.apply(bad));
+            assertEquals(ReplicaDivergedException.Reason.PRE_CHECKSUM, e.reason());
+            Changeset badPost = new Changeset(cs.txid(), cs.timestampMs(), cs.pageSize(), cs.commitPages(),
+                    cs.preChecksum(), cs.postChecksum() ^ 1, cs.pages());
+            e = assertThrows(ReplicaDivergedException.class, () -> r.apply(badPost));
+            assertEquals(ReplicaDivergedException.Reason.POST_CHECKSUM, e.reason());
+            assertEquals(0, r.walBytes());
+            assertEquals(ApplyResult.APPLIED, r.apply(cs));
+        }
+    }
+
+    static ApplyOptions fastOptions() {
+        return ApplyOptions.defaults().withFsync(false);
+    }
+}
