@@ -25,8 +25,10 @@ import java.util.regex.Pattern;
  * @param replicationPort replication protocol port; 0 picks a free port
  * @param maxBodyBytes largest request body accepted; larger ones get a 413
  * @param shutdownTimeoutMs how long shutdown waits for requests in flight
+ * @param token the token replica agents must present; empty for none
  */
-record PrimaryConfig(Path dataDir, String bind, int httpPort, int replicationPort, int maxBodyBytes, long shutdownTimeoutMs) {
+record PrimaryConfig(Path dataDir, String bind, int httpPort, int replicationPort, int maxBodyBytes, long shutdownTimeoutMs,
+                     String token) {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB)?", Pattern.CASE_INSENSITIVE);
 
     /**
@@ -47,7 +49,8 @@ record PrimaryConfig(Path dataDir, String bind, int httpPort, int replicationPor
                 port(sources.get(ConfigOption.HTTP_PORT)),
                 port(sources.get(ConfigOption.REPLICATION_PORT)),
                 bytes(sources.get(ConfigOption.MAX_BODY_BYTES)),
-                millis(sources.get(ConfigOption.SHUTDOWN_TIMEOUT_MS)));
+                millis(sources.get(ConfigOption.SHUTDOWN_TIMEOUT_MS)),
+                token(sources.get(ConfigOption.TOKEN)));
         if (config.httpPort != 0 && config.httpPort == config.replicationPort) {
             throw new InvalidConfigException("--http-port and --replication-port are both " + config.httpPort
                     + "; they must differ");
@@ -57,6 +60,18 @@ record PrimaryConfig(Path dataDir, String bind, int httpPort, int replicationPor
 
     InetSocketAddress httpAddress() {
         return new InetSocketAddress(bind, httpPort);
+    }
+
+    InetSocketAddress replicationAddress() {
+        return new InetSocketAddress(bind, replicationPort);
+    }
+
+    /** Leaves the token out, so that logging the config never leaks it. */
+    @Override
+    public String toString() {
+        return "PrimaryConfig[dataDir=" + dataDir + ", bind=" + bind + ", httpPort=" + httpPort + ", replicationPort="
+                + replicationPort + ", maxBodyBytes=" + maxBodyBytes + ", shutdownTimeoutMs=" + shutdownTimeoutMs
+                + ", token=" + (token.isEmpty() ? "none" : "(set)") + "]";
     }
 
     /** A raw value and where it came from ("--http-port", "FERRY_HTTP_PORT", "http-port in FILE", "default"). */
@@ -143,6 +158,16 @@ record PrimaryConfig(Path dataDir, String bind, int httpPort, int replicationPor
         } catch (NumberFormatException e) {
             throw raw.invalid(rule);
         }
+    }
+
+    /** Any UTF-8 text of at most the protocol's token limit; surrounding spaces are not part of it. */
+    private static String token(Sourced raw) throws InvalidConfigException {
+        String token = raw.value().strip();
+        if (token.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > dev.ferry.protocol.Limits.MAX_TOKEN_BYTES) {
+            throw new InvalidConfigException("invalid " + raw.option().key() + " (from " + raw.source() + "): longer than "
+                    + dev.ferry.protocol.Limits.MAX_TOKEN_BYTES + " bytes");
+        }
+        return token;
     }
 
     private static long millis(Sourced raw) throws InvalidConfigException {

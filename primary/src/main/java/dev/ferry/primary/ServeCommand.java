@@ -64,6 +64,12 @@ final class ServeCommand implements Callable<Integer> {
                     + " Env FERRY_SHUTDOWN_TIMEOUT_MS. Default 10000.")
     private String shutdownTimeoutMs;
 
+    @Option(names = "--token", paramLabel = "TOKEN",
+            description = "Shared secret replica agents must present on the replication port, compared in constant"
+                    + " time. Env FERRY_TOKEN (preferred: a flag shows in the process list). Default none: any agent"
+                    + " that can connect may replicate.")
+    private String token;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
@@ -105,6 +111,7 @@ final class ServeCommand implements Callable<Integer> {
         putIfSet(flags, ConfigOption.REPLICATION_PORT, replicationPort);
         putIfSet(flags, ConfigOption.MAX_BODY_BYTES, maxBodyBytes);
         putIfSet(flags, ConfigOption.SHUTDOWN_TIMEOUT_MS, shutdownTimeoutMs);
+        putIfSet(flags, ConfigOption.TOKEN, token);
         return flags;
     }
 

@@ -1,6 +1,7 @@
 package dev.ferry.primary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,7 +28,7 @@ class PrimaryConfigTest {
     void resolve_nothingSet_defaults() throws Exception {
         PrimaryConfig config = PrimaryConfig.resolve(flags, env);
 
-        assertEquals(new PrimaryConfig(Path.of("./ferry-data"), "127.0.0.1", 8080, 7070, 16 << 20, 10_000), config);
+        assertEquals(new PrimaryConfig(Path.of("./ferry-data"), "127.0.0.1", 8080, 7070, 16 << 20, 10_000, ""), config);
     }
 
     @Test
@@ -58,9 +59,10 @@ class PrimaryConfigTest {
     void resolve_everyOptionFromYaml_allRead() throws Exception {
         Path data = dir.resolve("data");
         flags.put(ConfigOption.CONFIG, yaml("data-dir: " + data + "\nbind: 0.0.0.0\nhttp-port: 0\nreplication-port: 0\n"
-                + "max-body-bytes: 512KiB\nshutdown-timeout-ms: 250\n").toString());
+                + "max-body-bytes: 512KiB\nshutdown-timeout-ms: 250\ntoken: from-yaml\n").toString());
 
-        assertEquals(new PrimaryConfig(data, "0.0.0.0", 0, 0, 512 << 10, 250), PrimaryConfig.resolve(flags, env));
+        assertEquals(new PrimaryConfig(data, "0.0.0.0", 0, 0, 512 << 10, 250, "from-yaml"),
+                PrimaryConfig.resolve(flags, env));
     }
 
     @Test
@@ -68,8 +70,26 @@ class PrimaryConfigTest {
         Path data = dir.resolve("data");
         env.putAll(Map.of("FERRY_DATA_DIR", data.toString(), "FERRY_BIND", "::1", "FERRY_HTTP_PORT", "18080",
                 "FERRY_REPLICATION_PORT", "17070", "FERRY_MAX_BODY_BYTES", "1048576", "FERRY_SHUTDOWN_TIMEOUT_MS", "0"));
+        env.put("FERRY_TOKEN", "from-env");
 
-        assertEquals(new PrimaryConfig(data, "::1", 18080, 17070, 1 << 20, 0), PrimaryConfig.resolve(flags, env));
+        assertEquals(new PrimaryConfig(data, "::1", 18080, 17070, 1 << 20, 0, "from-env"), PrimaryConfig.resolve(flags, env));
+    }
+
+    @Test
+    void resolve_tokenOverTheProtocolLimit_rejectedWithoutEchoingIt() {
+        env.put("FERRY_TOKEN", "x".repeat(4097));
+
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> PrimaryConfig.resolve(flags, env));
+        assertEquals("invalid token (from FERRY_TOKEN): longer than 4096 bytes", e.getMessage());
+    }
+
+    @Test
+    void toString_tokenSet_notShown() throws Exception {
+        env.put("FERRY_TOKEN", "s3cret");
+
+        String text = PrimaryConfig.resolve(flags, env).toString();
+        assertTrue(text.contains("token=(set)"), text);
+        assertFalse(text.contains("s3cret"), text);
     }
 
     @Test
@@ -193,7 +213,7 @@ class PrimaryConfigTest {
 
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> PrimaryConfig.resolve(flags, env));
         assertEquals("config file " + file + ": unknown option 'http_port'; known options: data-dir, bind, http-port,"
-                + " replication-port, max-body-bytes, shutdown-timeout-ms", e.getMessage());
+                + " replication-port, max-body-bytes, shutdown-timeout-ms, token", e.getMessage());
     }
 
     @Test

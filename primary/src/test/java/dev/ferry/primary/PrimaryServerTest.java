@@ -34,22 +34,26 @@ class PrimaryServerTest {
     }
 
     @Test
-    void close_running_releasesPortAndCatalog() throws Exception {
+    void close_running_releasesPortsAndCatalog() throws Exception {
         PrimaryServer server = PrimaryServer.start(config());
         InetSocketAddress address = server.httpAddress();
+        InetSocketAddress replication = server.replicationAddress();
+        assertNotEquals(0, replication.getPort());
+        new Socket(replication.getAddress(), replication.getPort()).close();
         assertEquals(201, put(address.getPort(), "/v1/databases/orders").statusCode());
 
         server.close();
         server.close();
 
         assertThrows(ConnectException.class, () -> new Socket(address.getAddress(), address.getPort()).close());
+        assertThrows(ConnectException.class, () -> new Socket(replication.getAddress(), replication.getPort()).close());
         try (Catalog reopened = Catalog.open(dataDir)) {
             assertEquals("orders", reopened.info("orders").name());
         }
     }
 
     private PrimaryConfig config() {
-        return new PrimaryConfig(dataDir, "127.0.0.1", 0, 0, 1 << 20, 5_000);
+        return new PrimaryConfig(dataDir, "127.0.0.1", 0, 0, 1 << 20, 5_000, "");
     }
 
     private HttpResponse<String> get(int port, String path) throws Exception {

@@ -2,16 +2,26 @@ package dev.ferry.primary.http;
 
 import dev.ferry.primary.catalog.Catalog;
 import dev.ferry.primary.catalog.CreateOptions;
+import dev.ferry.primary.catalog.DatabaseInfo;
 import dev.ferry.primary.catalog.DatabaseName;
 import dev.ferry.primary.catalog.InvalidDatabaseNameException;
+import dev.ferry.primary.stream.ReplicaStatus;
+import dev.ferry.primary.stream.ReplicaTracker;
 import dev.ferry.primary.write.Statement;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Serves one request: routes it, validates the database name and the body, and hands the work to
@@ -24,10 +34,27 @@ import java.util.concurrent.Executor;
 final class Api {
     private final Catalog catalog;
     private final Executor adminExecutor;
+    private final ReplicaTracker replicas;
+    private final PrometheusMeterRegistry registry;
+    private final Timer writes;
+    private final Counter writesOk;
+    private final Counter writesFailed;
 
-    Api(Catalog catalog, Executor adminExecutor) {
+    Api(Catalog catalog, Executor adminExecutor, ReplicaTracker replicas, PrometheusMeterRegistry registry) {
         this.catalog = catalog;
         this.adminExecutor = adminExecutor;
+        this.replicas = replicas;
+        this.registry = registry;
+        this.writes = Timer.builder("ferry.write.latency")
+                .description("Execute requests, from hand-over to the writer until durable in the log")
+                .publishPercentileHistogram(false).register(registry);
+        this.writesOk = writeCounter(registry, "ok");
+        this.writesFailed = writeCounter(registry, "error");
+    }
+
+    private static Counter writeCounter(PrometheusMeterRegistry registry, String outcome) {
+        return Counter.builder("ferry.writes").description("Execute requests that reached a database's writer")
+                .tag("outcome", outcome).register(registry);
     }
 
     /**
@@ -50,7 +77,9 @@ final class Api {
             throws ApiException, InvalidDatabaseNameException {
         return switch (route.endpoint()) {
             case HEALTH -> CompletableFuture.completedFuture(ApiResponse.of(HttpResponseStatus.OK, ResponseBodies.health()));
-            case LIST_DATABASES -> admin(() -> ApiResponse.of(HttpResponseStatus.OK, ResponseBodies.databases(catalog.list())));
+            // Off the event loop: the replica lag gauges read the log.
+            case METRICS -> admin(() -> ApiResponse.prometheus(registry.scrape()));
+            case LIST_DATABASES -> admin(this::list);
             case CREATE_DATABASE -> create(DatabaseName.check(route.database()), RequestBodies.createOptions(body));
             case DATABASE_INFO -> info(DatabaseName.check(route.database()));
             case DELETE_DATABASE -> delete(DatabaseName.check(route.database()));
@@ -60,11 +89,25 @@ final class Api {
     }
 
     private CompletableFuture<ApiResponse> create(String name, CreateOptions options) {
-        return admin(() -> ApiResponse.of(HttpResponseStatus.CREATED, ResponseBodies.database(catalog.create(name, options))));
+        return admin(() -> ApiResponse.of(HttpResponseStatus.CREATED,
+                ResponseBodies.database(catalog.create(name, options), List.of())));
+    }
+
+    private ApiResponse list() throws IOException {
+        List<DatabaseInfo> infos = catalog.list();
+        Map<String, List<ReplicaStatus>> byName = new HashMap<>();
+        for (DatabaseInfo info : infos) {
+            byName.put(info.name(), replicas.replicas(info.name(), info.txid()));
+        }
+        return ApiResponse.of(HttpResponseStatus.OK, ResponseBodies.databases(infos, byName));
     }
 
     private CompletableFuture<ApiResponse> info(String name) {
-        return admin(() -> ApiResponse.of(HttpResponseStatus.OK, ResponseBodies.database(catalog.info(name))));
+        return admin(() -> {
+            DatabaseInfo info = catalog.info(name);
+            return ApiResponse.of(HttpResponseStatus.OK,
+                    ResponseBodies.database(info, replicas.replicas(name, info.txid())));
+        });
     }
 
     private CompletableFuture<ApiResponse> delete(String name) {
@@ -74,9 +117,17 @@ final class Api {
         });
     }
 
+    /** Timed into ferry_write_latency_seconds (its _count is the number of successful writes). */
     private CompletableFuture<ApiResponse> execute(String name, List<Statement> statements) {
-        return catalog.execute(name, statements)
-                .thenApply(result -> ApiResponse.of(HttpResponseStatus.OK, ResponseBodies.executed(result)));
+        long start = System.nanoTime();
+        return catalog.execute(name, statements).whenComplete((result, failure) -> {
+            if (failure == null) {
+                writes.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                writesOk.increment();
+            } else {
+                writesFailed.increment();
+            }
+        }).thenApply(result -> ApiResponse.of(HttpResponseStatus.OK, ResponseBodies.executed(result)));
     }
 
     private CompletableFuture<ApiResponse> query(String name, Statement statement) {

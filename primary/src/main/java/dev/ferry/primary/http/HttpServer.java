@@ -1,6 +1,9 @@
 package dev.ferry.primary.http;
 
 import dev.ferry.primary.catalog.Catalog;
+import dev.ferry.primary.stream.ReplicaTracker;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -13,6 +16,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -67,6 +71,17 @@ public final class HttpServer implements AutoCloseable {
      */
     public static HttpServer start(InetSocketAddress address, int maxBodyBytes, Catalog catalog)
             throws IOException, InterruptedException {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        return start(address, maxBodyBytes, catalog, new ReplicaTracker(Clock.systemUTC(), registry, db -> 0), registry);
+    }
+
+    /**
+     * As {@link #start(InetSocketAddress, int, Catalog)}, listing the replicas {@code replicas} knows
+     * in the database endpoints and serving {@code registry} at {@code GET /metrics}.
+     */
+    public static HttpServer start(InetSocketAddress address, int maxBodyBytes, Catalog catalog,
+                                   ReplicaTracker replicas, PrometheusMeterRegistry registry)
+            throws IOException, InterruptedException {
         if (maxBodyBytes < 1) {
             throw new IllegalArgumentException("maxBodyBytes " + maxBodyBytes + " must be at least 1");
         }
@@ -81,7 +96,7 @@ public final class HttpServer implements AutoCloseable {
             ChannelFuture bound = new ServerBootstrap()
                     .group(acceptor, workers)
                     .channel(NioServerSocketChannel.class)
-                    .childHandler(new HttpInitializer(new Api(catalog, admin), maxBodyBytes, inFlight, draining::get, connections))
+                    .childHandler(new HttpInitializer(new Api(catalog, admin, replicas, registry), maxBodyBytes, inFlight, draining::get, connections))
                     .bind(address)
                     .await();
             if (!bound.isSuccess()) {

@@ -2,12 +2,14 @@ package dev.ferry.primary.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.ferry.primary.catalog.DatabaseInfo;
+import dev.ferry.primary.stream.ReplicaStatus;
 import dev.ferry.primary.write.ExecuteResult;
 import dev.ferry.primary.write.QueryResult;
 import dev.ferry.primary.write.StatementResult;
 import java.io.IOException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /** The JSON shapes of successful responses and of errors; docs/http-api.md shows each. Stateless. */
 final class ResponseBodies {
@@ -21,20 +23,22 @@ final class ResponseBodies {
         };
     }
 
-    static ApiResponse.Body databases(List<DatabaseInfo> databases) {
+    /** Every database with its replicas; {@code replicas} gives them by database name. */
+    static ApiResponse.Body databases(List<DatabaseInfo> databases, Map<String, List<ReplicaStatus>> replicas) {
         return out -> {
             out.writeStartObject();
             out.writeArrayFieldStart("databases");
             for (DatabaseInfo info : databases) {
-                writeDatabase(out, info);
+                writeDatabase(out, info, replicas.getOrDefault(info.name(), List.of()));
             }
             out.writeEndArray();
             out.writeEndObject();
         };
     }
 
-    static ApiResponse.Body database(DatabaseInfo info) {
-        return out -> writeDatabase(out, info);
+    /** One database with its replicas (GET /v1/databases/{db}; a new one has none). */
+    static ApiResponse.Body database(DatabaseInfo info, List<ReplicaStatus> replicas) {
+        return out -> writeDatabase(out, info, replicas);
     }
 
     static ApiResponse.Body executed(ExecuteResult result) {
@@ -84,7 +88,8 @@ final class ResponseBodies {
         };
     }
 
-    private static void writeDatabase(JsonGenerator out, DatabaseInfo info) throws IOException {
+    private static void writeDatabase(JsonGenerator out, DatabaseInfo info, List<ReplicaStatus> replicas)
+            throws IOException {
         out.writeStartObject();
         out.writeStringField("name", info.name());
         out.writeNumberField("txid", info.txid());
@@ -92,9 +97,16 @@ final class ResponseBodies {
         out.writeNumberField("page_size", info.pageSize());
         out.writeNumberField("page_count", info.pageCount());
         out.writeNumberField("log_bytes", info.logBytes());
-        // Replicas report their applied positions over the replication protocol, which arrives with
-        // the replication server; until then no replica is known.
         out.writeArrayFieldStart("replicas");
+        for (ReplicaStatus replica : replicas) {
+            out.writeStartObject();
+            out.writeStringField("agent_id", replica.agentId());
+            out.writeNumberField("applied_txid", replica.appliedTxid());
+            out.writeNumberField("lag_txids", replica.lagTxids());
+            out.writeNumberField("lag_ms", replica.lagMs());
+            out.writeBooleanField("connected", replica.connected());
+            out.writeEndObject();
+        }
         out.writeEndArray();
         out.writeEndObject();
     }

@@ -9,6 +9,7 @@ record Route(Endpoint endpoint, String database) {
     /** Every operation the API offers. */
     enum Endpoint {
         HEALTH,
+        METRICS,
         LIST_DATABASES,
         CREATE_DATABASE,
         DATABASE_INFO,

@@ -42,6 +42,8 @@ final class Router {
         Map<HttpMethod, Endpoint> methods = new LinkedHashMap<>();
         if (segments.equals(List.of("healthz"))) {
             methods.put(HttpMethod.GET, Endpoint.HEALTH);
+        } else if (segments.equals(List.of("metrics"))) {
+            methods.put(HttpMethod.GET, Endpoint.METRICS);
         } else if (segments.size() >= 2 && segments.get(0).equals("v1") && segments.get(1).equals("databases")) {
             if (segments.size() == 2) {
                 methods.put(HttpMethod.GET, Endpoint.LIST_DATABASES);

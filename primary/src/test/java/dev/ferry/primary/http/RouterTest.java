@@ -16,6 +16,7 @@ class RouterTest {
     @ParameterizedTest
     @CsvSource({
         "GET, /healthz, HEALTH, ",
+        "GET, /metrics, METRICS, ",
         "GET, /v1/databases, LIST_DATABASES, ",
         "PUT, /v1/databases/orders, CREATE_DATABASE, orders",
         "GET, /v1/databases/orders, DATABASE_INFO, orders",
