@@ -64,6 +64,7 @@ final class DatabaseApplier {
     private final BlockingQueue<ApplyItem> queue = new LinkedBlockingQueue<>();
     private final Waiters waiters = new Waiters();
     private final Thread thread;
+    private final CompletableFuture<Void> opened = new CompletableFuture<>();
     private ReplicaDatabase replica;
     private ApplyItem pushedBack;
     private boolean failed;
@@ -81,16 +82,16 @@ final class DatabaseApplier {
         this.name = name;
         this.context = context;
         this.thread = new Thread(this::run, "ferry-apply-" + name);
+        // Queued before anyone can see this applier, so opening always comes first.
+        queue.add(new ApplyItem.Open(opened));
     }
 
     /**
-     * Starts the thread, opening the replica file first if one exists; the future completes once it
-     * is open (or known absent), so the first SUBSCRIBE can send its position.
+     * Starts the thread, which first opens the replica file if one exists; the future completes once
+     * it is open (or known absent), so the first SUBSCRIBE can send its position.
      */
     CompletableFuture<Void> start() {
-        CompletableFuture<Void> opened = new CompletableFuture<>();
         thread.start();
-        queue.add(new ApplyItem.Open(opened));
         return opened;
     }
 
