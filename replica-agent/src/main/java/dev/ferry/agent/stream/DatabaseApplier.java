@@ -72,7 +72,10 @@ final class DatabaseApplier {
     private long lastAckMs;
     private volatile Position position;
     private volatile long primaryTxid;
+    /** Commit time (primary's clock) of the last changeset applied; 0 until one is. */
     private volatile long lastCommitMs;
+    /** When this agent learned it was behind, for the lag before any commit time is known; 0 if caught up. */
+    private volatile long behindSinceMs;
     private volatile long walBytes;
     private volatile ReplicaStatus.State state = ReplicaStatus.State.WAITING;
     /** Set on divergence: the next SUBSCRIBE leaves this database's position out, so a snapshot comes. */
@@ -106,6 +109,10 @@ final class DatabaseApplier {
         if (txid > primaryTxid) {
             primaryTxid = txid;
         }
+        Position at = position;
+        if (behindSinceMs == 0 && (at == null || txid > at.txid())) {
+            behindSinceMs = System.currentTimeMillis();
+        }
     }
 
     String name() {
@@ -126,7 +133,8 @@ final class DatabaseApplier {
         Position at = position;
         long applied = at == null ? 0 : at.txid();
         long primary = Math.max(primaryTxid, applied);
-        long lag = primary <= applied ? 0 : Math.max(0, System.currentTimeMillis() - lastCommitMs);
+        long since = lastCommitMs != 0 ? lastCommitMs : behindSinceMs;
+        long lag = primary <= applied || since == 0 ? 0 : Math.max(0, System.currentTimeMillis() - since);
         return new ReplicaStatus(name, at, primary, lag, walBytes, state);
     }
 
@@ -268,7 +276,7 @@ final class DatabaseApplier {
                         context.applyOptions());
                 failed = false;
             }
-            lastCommitMs = System.currentTimeMillis();
+            lastCommitMs = 0; // a snapshot carries no commit time
             dirtySinceCheckpoint = true;
             needsSnapshot = false;
             publish(replica.position());
@@ -321,6 +329,9 @@ final class DatabaseApplier {
         }
         position = at;
         primaryAt(at.txid());
+        if (at.txid() >= primaryTxid) {
+            behindSinceMs = 0;
+        }
         walBytes = replica.walBytes();
         state = ReplicaStatus.State.REPLICATING;
         waiters.reached(at);

@@ -9,7 +9,9 @@ import dev.ferry.agent.state.Position;
  * @param position      applied and durable position; null until bootstrapped
  * @param primaryTxid   the latest txid seen from the primary (at least the applied txid)
  * @param lagMs         0 when caught up; otherwise milliseconds since the primary committed the last
- *                      transaction applied here (an upper bound on the age of the oldest one missing)
+ *                      transaction applied here (an upper bound on the age of the oldest one missing),
+ *                      or, before any is applied in this process or right after a snapshot, since the
+ *                      agent learned it was behind
  * @param walBytes      size of the replica's WAL file
  * @param state         what the apply thread is doing
  */

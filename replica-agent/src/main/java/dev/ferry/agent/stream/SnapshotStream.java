@@ -6,6 +6,9 @@ import dev.ferry.protocol.frame.SnapshotChunkFrame;
 import dev.ferry.protocol.frame.SnapshotEndFrame;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The pages of one snapshot as an {@link InputStream}, read by the apply engine's bootstrap or
@@ -33,8 +36,14 @@ final class SnapshotStream extends InputStream {
         void putBack(ApplyItem item);
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotStream.class);
+    /** Progress of a long snapshot is logged at most this often. */
+    private static final long PROGRESS_INTERVAL_MS = 2_000;
+
     private final SnapshotBeginFrame begin;
     private final Source source;
+    private final long startedNanos = System.nanoTime();
+    private long loggedNanos = startedNanos;
     private byte[] pages = new byte[0];
     private int offset;
     private long nextPgno = 1;
@@ -85,10 +94,24 @@ final class SnapshotStream extends InputStream {
         }
         offset = 0;
         nextPgno += chunk.pageCount();
+        logProgress();
         if (nextPgno > begin.pageCount()) {
             awaitEnd();
         }
         return true;
+    }
+
+    private void logProgress() {
+        long now = System.nanoTime();
+        if (now - loggedNanos < PROGRESS_INTERVAL_MS * 1_000_000) {
+            return;
+        }
+        loggedNanos = now;
+        long pages = nextPgno - 1;
+        double seconds = (now - startedNanos) / 1e9;
+        LOG.info(String.format(Locale.ROOT, "snapshot of %s at %s: %.0f%% (%d of %d pages), %.1f MB/s", begin.db(),
+                position(), 100.0 * pages / begin.pageCount(), pages, begin.pageCount(),
+                pages * begin.pageSize() / 1e6 / seconds));
     }
 
     private void checkChunk(SnapshotChunkFrame chunk) throws IOException {
