@@ -184,4 +184,29 @@ class SingleReplicaTest {
             }
         }
     }
+
+    /**
+     * About 8 MB of incompressible pages in one transaction: a snapshot of several chunks, and a
+     * changeset of several CHANGESET frames (at most 4 MiB each).
+     */
+    @Test
+    void largeDatabase_snapshotInChunksAndChangesetInPieces() throws Exception {
+        String bulk = "INSERT INTO t(v) SELECT randomblob(4000) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL"
+                + " SELECT x + 1 FROM c WHERE x < 2000) SELECT x FROM c)";
+        try (TestPrimary primary = new TestPrimary(tmp.resolve("primary"))) {
+            primary.createWithTable("big");
+            primary.execute("big", bulk);
+            try (TestAgent agent = new TestAgent(primary, tmp.resolve("agent"), "big")) {
+                agent.awaitTxid("big", primary.info("big").txid());
+                long txid = primary.execute("big", bulk).txid();
+                agent.awaitTxid("big", txid);
+                assertEquals(String.format("%016x", primary.info("big").checksum()),
+                        agent.get("/v1/databases/big").body().get("checksum").asText());
+                try (PythonReader reader = new PythonReader(agent.replicaFile("big"))) {
+                    assertEquals("4000|4000", reader.query("SELECT count(*), max(length(v)) FROM t"));
+                    assertEquals("ok", reader.query("PRAGMA integrity_check"));
+                }
+            }
+        }
+    }
 }
