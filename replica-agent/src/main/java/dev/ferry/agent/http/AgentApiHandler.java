@@ -71,6 +71,11 @@ final class AgentApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (request.decoderResult().isFailure()) {
+            Responses.json(ctx, false, BAD_REQUEST, Responses.error("malformed HTTP request: "
+                    + request.decoderResult().cause().getMessage()));
+            return;
+        }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         try {
