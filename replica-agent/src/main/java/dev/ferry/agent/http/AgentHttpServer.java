@@ -11,6 +11,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -37,7 +38,7 @@ public final class AgentHttpServer {
             PrometheusMeterRegistry registry) throws IOException, InterruptedException {
         AgentApiHandler handler = new AgentApiHandler(replicas,
                 new WriteForwarder(primaryHttp, Duration.ofMillis(AgentApiHandler.DEFAULT_TIMEOUT_MS)), registry);
-        EventLoopGroup group = new NioEventLoopGroup(1);
+        EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("ferry-agent-http"));
         try {
             Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -24,7 +25,7 @@ public final class ReplicationClient {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationClient.class);
 
     private final ClientSettings settings;
-    private final EventLoopGroup group = new NioEventLoopGroup(1);
+    private final EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("ferry-agent-client"));
     private final Backoff backoff;
     private final Bootstrap bootstrap;
     private volatile boolean stopping;
