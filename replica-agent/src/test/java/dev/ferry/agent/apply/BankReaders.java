@@ -125,6 +125,21 @@ final class BankReaders implements AutoCloseable {
         shellLoop.start();
     }
 
+    /**
+     * Waits until the python3 reader {@code mode}/{@code seed} has completed its first read
+     * transaction, so that a short test does not finish before the reader has started.
+     */
+    void awaitFirstTransaction(String mode, int seed) throws IOException {
+        Path ready = Path.of(stop + "." + mode + "." + seed + ".ready");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(ready)) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("python3 " + mode + " reader " + seed + " ran no read transaction within 60 s");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
     /** Creates the stop file, waits for every reader to report, and sums the reports. */
     Totals stopAndCollect() throws IOException, InterruptedException {
         Files.writeString(stop, "stop");

@@ -114,6 +114,8 @@ class CrashPointTest {
     private void startReaders(BankReaders readers) throws Exception {
         readers.startPython("rw", 1, 2);
         readers.startPython("ro", 2, 2);
+        readers.awaitFirstTransaction("rw", 1);
+        readers.awaitFirstTransaction("ro", 2);
     }
 
     /**

@@ -68,6 +68,8 @@ class ForeignCheckpointerTest {
                     stop.toString()).redirectErrorStream(true).redirectOutput(out.toFile()));
             readers.startPython("ro", 12, 1);
             readers.startPython("rw", 13, 1);
+            readers.awaitFirstTransaction("ro", 12);
+            readers.awaitFirstTransaction("rw", 13);
             long next = System.nanoTime();
             for (Iterator<Changeset> it = ChangesetLog.read(f.log()); it.hasNext(); ) {
                 long wait = next - System.nanoTime();

@@ -71,6 +71,8 @@ class ForeignWriterTest {
 
             readers.startPython("ro", 4, 1);
             readers.startPython("rw", 5, 1);
+            readers.awaitFirstTransaction("ro", 4);
+            readers.awaitFirstTransaction("rw", 5);
             r.resnapshot(header200, new ByteArrayInputStream(snapshotAt200));
             assertEquals(header200.position(), r.position());
             int redelivered = 0;

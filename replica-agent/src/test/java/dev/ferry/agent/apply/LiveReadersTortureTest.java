@@ -48,6 +48,8 @@ class LiveReadersTortureTest {
                  BankReaders readers = new BankReaders(processes, db, tmp.resolve("readers"))) {
                 readers.startPython("rw", 1);
                 readers.startPython("ro", 2);
+                readers.awaitFirstTransaction("rw", 1);
+                readers.awaitFirstTransaction("ro", 2);
                 readers.startJdbc(3);
                 readers.startShellLoop();
                 long start = System.nanoTime();

@@ -45,6 +45,8 @@ class ReplicaDatabaseTest {
                 assertEquals(f.header().position(), r.position());
                 readers.startPython("rw", 1);
                 readers.startPython("ro", 2);
+                readers.awaitFirstTransaction("rw", 1);
+                readers.awaitFirstTransaction("ro", 2);
                 int maxPages = r.pageCount();
                 boolean shrank = false;
                 for (Iterator<Changeset> it = ChangesetLog.read(f.log()); it.hasNext(); ) {
@@ -113,6 +115,39 @@ class ReplicaDatabaseTest {
             assertEquals(ReplicaDivergedException.Reason.POST_CHECKSUM, e.reason());
             assertEquals(0, r.walBytes());
             assertEquals(ApplyResult.APPLIED, r.apply(cs));
+        }
+    }
+
+    @Test
+    void apply_gapOrConflictingRedelivery_refusedWithReason() throws Exception {
+        BankFixture f = BankFixture.generate(tmp.resolve("fixture"), 4096, 5, 4, 0, 1000);
+        try (DataDirectory dir = DataDirectory.lock(tmp.resolve("data"));
+             InputStream in = f.openSnapshot();
+             ReplicaDatabase r = ReplicaDatabase.bootstrap(dir, "bank", f.header(), in, fastOptions())) {
+            Iterator<Changeset> it = ChangesetLog.read(f.log());
+            Changeset first = it.next();
+            Changeset second = it.next();
+            ReplicaDivergedException gap = assertThrows(ReplicaDivergedException.class, () -> r.apply(second));
+            assertEquals(ReplicaDivergedException.Reason.TXID_GAP, gap.reason());
+            r.apply(first);
+            Changeset conflicting = new Changeset(first.txid(), first.timestampMs(), first.pageSize(),
+                    first.commitPages(), first.preChecksum(), first.postChecksum() ^ 2, first.pages());
+            ReplicaDivergedException conflict = assertThrows(ReplicaDivergedException.class, () -> r.apply(conflicting));
+            assertEquals(ReplicaDivergedException.Reason.POST_CHECKSUM, conflict.reason());
+            Changeset otherPageSize = new Changeset(second.txid(), 0, 1024, 1, second.preChecksum(),
+                    second.postChecksum(), java.util.List.of());
+            ReplicaDivergedException size = assertThrows(ReplicaDivergedException.class, () -> r.apply(otherPageSize));
+            assertEquals(ReplicaDivergedException.Reason.PAGE_SIZE, size.reason());
+            assertEquals(ApplyResult.APPLIED, r.apply(second));
+        }
+    }
+
+    @Test
+    void open_badNameOrMissingReplica_refused() throws Exception {
+        try (DataDirectory dir = DataDirectory.lock(tmp.resolve("data"))) {
+            assertThrows(IllegalArgumentException.class, () -> ReplicaDatabase.open(dir, "../etc", fastOptions()));
+            assertThrows(IllegalArgumentException.class, () -> ReplicaDatabase.open(dir, "Orders", fastOptions()));
+            assertThrows(java.nio.file.NoSuchFileException.class, () -> ReplicaDatabase.open(dir, "orders", fastOptions()));
         }
     }
 

@@ -3,7 +3,8 @@
 Usage: bank_reader.py DB MODE STOPFILE TOTAL SEED [PAUSE_MS]
 MODE: rw (plain read-write open), ro (file:...?mode=ro URI), hold (ro, one long read transaction)
 or big (ro, checks one random row of table big per transaction: length and CRC-32 only).
-Loops read transactions until STOPFILE exists, checking: sum(balance) == TOTAL, meta.seq never
+Loops read transactions until STOPFILE exists (creating STOPFILE.MODE.SEED.ready after the first
+one), checking: sum(balance) == TOTAL, meta.seq never
 decreases, blob length and CRC-32, PRAGMA quick_check now and then. Prints one JSON line at the end.
 """
 import json
@@ -16,6 +17,7 @@ import zlib
 
 db, mode, stop, total, seed = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
 pause = float(sys.argv[6]) / 1000.0 if len(sys.argv) > 6 else 0.0
+ready = stop + "." + mode + "." + str(seed) + ".ready"
 rnd = random.Random(seed)
 if mode == "rw":
     conn = sqlite3.connect(db, isolation_level=None, timeout=30)
@@ -88,6 +90,7 @@ else:
             stats["txns"] += 1
             if stats["min_seq"] is None:
                 stats["min_seq"] = last
+                open(ready, "w").close()
             stats["max_seq"] = max(stats["max_seq"], last)
             if pause:
                 time.sleep(pause)
