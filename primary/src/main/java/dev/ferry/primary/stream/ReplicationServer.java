@@ -127,18 +127,19 @@ public final class ReplicationServer {
     }
 
     /**
-     * Bytes queued in the outbound buffers of every connection, not yet written to the sockets: the
-     * memory the server holds for agents beyond one disk result per session. For tests and checks.
+     * The most bytes any one connection has queued in its outbound buffer, not yet written to its
+     * socket: the memory the server holds for an agent beyond one disk result. The bound is per
+     * connection, so this is what tests check against it.
      */
-    long pendingOutboundBytes() {
-        long total = 0;
+    long maxPendingOutboundBytes() {
+        long max = 0;
         for (Channel channel : connections) {
             ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
             if (buffer != null) {
-                total += buffer.totalPendingWriteBytes();
+                max = Math.max(max, buffer.totalPendingWriteBytes());
             }
         }
-        return total;
+        return max;
     }
 
     /**

@@ -14,9 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Invariant 6: a replica that stops reading costs the primary a position, not memory, and never
- * slows its writes. Memory is measured as the bytes the server holds queued for its connections
- * (every outbound buffer's pending bytes, which is where the shared changeset buffers wait),
- * sampled after every write, not guessed from wall-clock time. (The pooled allocator's figures
+ * slows its writes. Memory is measured as the bytes the server holds queued for one connection
+ * (its outbound buffer's pending bytes, which is where the shared changeset buffers wait; the
+ * largest over both agents' connections), sampled after every write, not guessed from wall-clock
+ * time. (The pooled allocator's figures
  * would count the test agents' receive buffers too, which live in the same JVM.)
  */
 class SlowReplicaTest {
@@ -47,7 +48,7 @@ class SlowReplicaTest {
                 byte[] blob = new byte[BLOB_BYTES];
                 random.nextBytes(blob);
                 primary.insert("big", blob);
-                maxPending = Math.max(maxPending, primary.server.pendingOutboundBytes());
+                maxPending = Math.max(maxPending, primary.server.maxPendingOutboundBytes());
             }
             writeNanos = System.nanoTime() - writeNanos;
             LogReader log = primary.log("big");
@@ -57,7 +58,7 @@ class SlowReplicaTest {
             long written = (long) WRITES * BLOB_BYTES;
             long bound = ReplicationServer.HIGH_WATER_BYTES + CatchUpBatch.MAX_BYTES + maxChangeset;
             System.err.printf("seed %d: %d MB written in %d ms while the agent read nothing; server held at most %d"
-                    + " bytes queued (bound %d); largest changeset %d bytes%n",
+                    + " bytes queued for one connection (bound %d); largest changeset %d bytes%n",
                     SEED, written >> 20, writeNanos / 1_000_000, maxPending, bound, maxChangeset);
             assertTrue(maxPending <= bound, "queued " + maxPending + " bytes, above the bound " + bound);
             assertTrue(maxPending < written / 4, "the server queued most of what was written: " + maxPending);
