@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: {@link #close} is synchronized and idempotent.
  */
-public final class Agent implements AutoCloseable {
+final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
     /** Bytes queued for the apply threads above which the agent stops reading from the primary. */
     static final long QUEUE_HIGH_WATER_BYTES = 64L << 20;
@@ -69,12 +69,8 @@ public final class Agent implements AutoCloseable {
         return new Agent(config, dir, replicas, client, http);
     }
 
-    public InetSocketAddress httpAddress() {
+    InetSocketAddress httpAddress() {
         return http.address();
-    }
-
-    public Replicas replicas() {
-        return replicas;
     }
 
     /**

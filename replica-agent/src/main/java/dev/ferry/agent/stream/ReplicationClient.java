@@ -45,12 +45,6 @@ public final class ReplicationClient {
         group.execute(this::connect);
     }
 
-    /** Whether a connection is open now (it may still be in its handshake). */
-    public boolean connected() {
-        Channel ch = channel;
-        return ch != null && ch.isActive();
-    }
-
     private void connect() {
         if (stopping) {
             return;
