@@ -4,6 +4,7 @@ import dev.ferry.primary.catalog.Catalog;
 import dev.ferry.primary.http.HttpServer;
 import dev.ferry.primary.stream.ReplicationServer;
 import dev.ferry.primary.stream.ReplicationSettings;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -38,6 +39,9 @@ final class PrimaryServer implements AutoCloseable {
     static PrimaryServer start(PrimaryConfig config) throws IOException, InterruptedException {
         Catalog catalog = Catalog.open(config.dataDir());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // Heap and buffer pools: how an operator (and SlowAgentIT) sees that a stalled replica does
+        // not grow the primary's memory.
+        new JvmMemoryMetrics().bindTo(registry);
         ReplicationServer replication = null;
         HttpServer http;
         try {

@@ -44,6 +44,20 @@ public final class FerryClient {
         return response.statusCode() == 200;
     }
 
+    /** {@code GET /metrics} as Prometheus text. */
+    public String metrics() throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request("/metrics").GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new UnexpectedResponseException("GET /metrics", 200, response.statusCode(), response.body());
+        }
+        return response.body();
+    }
+
+    /** {@code GET /v1/databases/{name}} as JSON (with its {@code replicas}). */
+    public JsonNode infoJson(String name) throws IOException, InterruptedException {
+        return send(request(databasePath(name)).GET().build(), 200);
+    }
+
     /** {@code PUT /v1/databases/{name}} with the default options, expecting 201. */
     public DatabaseState create(String name) throws IOException, InterruptedException {
         return DatabaseState.from(send(request(databasePath(name)).PUT(HttpRequest.BodyPublishers.noBody()).build(), 201));

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class FerryProcesses implements BeforeEachCallback, AfterEachCallback {
     private final List<PrimaryProcess> primaries = new ArrayList<>();
+    private final List<AgentProcess> agents = new ArrayList<>();
+    private final List<AutoCloseable> others = new ArrayList<>();
     private Path testDir;
 
     @Override
@@ -43,17 +45,24 @@ public final class FerryProcesses implements BeforeEachCallback, AfterEachCallba
     @Override
     public void afterEach(ExtensionContext context) {
         RuntimeException failure = null;
-        for (PrimaryProcess primary : primaries) {
+        List<AutoCloseable> all = new ArrayList<>(others);
+        java.util.Collections.reverse(all);
+        all.addAll(agents);
+        all.addAll(primaries);
+        for (AutoCloseable owned : all) {
             try {
-                primary.close();
-            } catch (RuntimeException e) {
+                owned.close();
+            } catch (Exception e) {
+                RuntimeException wrapped = e instanceof RuntimeException r ? r : new IllegalStateException("close " + owned, e);
                 if (failure == null) {
-                    failure = e;
+                    failure = wrapped;
                 } else {
-                    failure.addSuppressed(e);
+                    failure.addSuppressed(wrapped);
                 }
             }
         }
+        others.clear();
+        agents.clear();
         primaries.clear();
         if (failure != null) {
             throw failure;
@@ -68,6 +77,38 @@ public final class FerryProcesses implements BeforeEachCallback, AfterEachCallba
         primaries.add(primary);
         primary.start();
         return primary;
+    }
+
+    /** As {@link #startPrimary(String)}, with a replication token and extra JVM options. */
+    public PrimaryProcess startPrimary(String node, String token, List<String> jvmOptions) {
+        requireInTest();
+        PrimaryProcess primary = PrimaryProcess.create(PrimaryJar.path(), testDir.resolve(node).resolve("data"),
+                testDir.resolve(node + ".log"), token, jvmOptions);
+        primaries.add(primary);
+        primary.start();
+        return primary;
+    }
+
+    /**
+     * Starts an agent with data directory {@code TESTDIR/NODE/data} and log {@code TESTDIR/NODE.log}
+     * that replicates {@code patterns} from {@code replicationAddress} (the primary's, or a proxy's)
+     * and forwards writes to {@code primary}'s HTTP API; waits until it answers {@code /healthz}.
+     */
+    public AgentProcess startAgent(String node, PrimaryProcess primary, String replicationAddress, String token,
+            List<String> patterns, List<String> jvmOptions) {
+        requireInTest();
+        AgentProcess agent = AgentProcess.create(testDir.resolve(node).resolve("data"), testDir.resolve(node + ".log"),
+                replicationAddress, primary.baseUri(), token, patterns, jvmOptions);
+        agents.add(agent);
+        agent.start();
+        return agent;
+    }
+
+    /** Closes {@code resource} (a reader process, a proxy) after the test, before the nodes, last owned first. */
+    public <T extends AutoCloseable> T own(T resource) {
+        requireInTest();
+        others.add(resource);
+        return resource;
     }
 
     /** This test's directory, for files the test makes itself (restored databases, command logs). */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -35,14 +36,18 @@ public final class PrimaryProcess implements AutoCloseable {
     private final Path logFile;
     private final int httpPort;
     private final int replicationPort;
+    private final String token;
+    private final List<String> jvmOptions;
     private Process process;
     private FerryClient client;
     private int incarnation;
 
-    private PrimaryProcess(Path jar, Path dataDir, Path logFile) {
+    private PrimaryProcess(Path jar, Path dataDir, Path logFile, String token, List<String> jvmOptions) {
         this.jar = jar;
         this.dataDir = dataDir;
         this.logFile = logFile;
+        this.token = token;
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.httpPort = FreePort.pick();
         this.replicationPort = FreePort.pick();
     }
@@ -52,7 +57,15 @@ public final class PrimaryProcess implements AutoCloseable {
      * {@link FerryProcesses}) before {@link #start}, so even a failed start leaves nothing running.
      */
     public static PrimaryProcess create(Path jar, Path dataDir, Path logFile) {
-        return new PrimaryProcess(jar, dataDir, logFile);
+        return new PrimaryProcess(jar, dataDir, logFile, "", List.of());
+    }
+
+    /**
+     * As {@link #create(Path, Path, Path)}, with the replication token agents must present (empty
+     * for none) and extra JVM options (for example {@code -Xmx256m}) placed before {@code -jar}.
+     */
+    public static PrimaryProcess create(Path jar, Path dataDir, Path logFile, String token, List<String> jvmOptions) {
+        return new PrimaryProcess(jar, dataDir, logFile, token, jvmOptions);
     }
 
     /**
@@ -65,10 +78,16 @@ public final class PrimaryProcess implements AutoCloseable {
             throw new IllegalStateException("primary on " + dataDir + " is already running (pid " + process.pid() + ")");
         }
         incarnation++;
-        List<String> command = List.of(javaBinary(), "-jar", jar.toString(), "serve",
+        List<String> command = new ArrayList<>();
+        command.add(javaBinary());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString(), "serve",
                 "--data-dir", dataDir.toString(),
                 "--http-port", Integer.toString(httpPort),
-                "--replication-port", Integer.toString(replicationPort));
+                "--replication-port", Integer.toString(replicationPort)));
+        if (!token.isEmpty()) {
+            command.addAll(List.of("--token", token));
+        }
         try {
             Files.createDirectories(logFile.getParent());
             Files.writeString(logFile, "=== ferry-test: start #" + incarnation + " at " + Instant.now() + ": "
@@ -149,6 +168,15 @@ public final class PrimaryProcess implements AutoCloseable {
 
     public URI baseUri() {
         return URI.create("http://127.0.0.1:" + httpPort);
+    }
+
+    /** {@code 127.0.0.1:PORT} of the replication port, as an agent's {@code --primary} takes it. */
+    public String replicationAddress() {
+        return "127.0.0.1:" + replicationPort;
+    }
+
+    public int replicationPort() {
+        return replicationPort;
     }
 
     public Path dataDir() {

@@ -1,0 +1,257 @@
+package dev.ferry.systemtest.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code java -jar ferry-agent.jar run} as a child process on its own data directory and one
+ * loopback HTTP port chosen once, so that a restarted agent resumes from the same files and answers
+ * on the same address. The primary address may point at the primary itself or at a
+ * {@link FaultProxy} in front of it. Output of every incarnation is appended to one log file, each
+ * start marked with a header line.
+ *
+ * <p>Not thread-safe: one test thread drives the lifecycle; {@link #client()} may be shared.
+ */
+public final class AgentProcess implements AutoCloseable {
+    static final String JAR_PROPERTY = "ferry.agentJar";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(20);
+    private static final int LOG_TAIL_LINES = 40;
+
+    private final Path dataDir;
+    private final Path logFile;
+    private final int httpPort;
+    private final List<String> arguments;
+    private final List<String> jvmOptions;
+    private Process process;
+    private AgentClient client;
+    private int incarnation;
+    private boolean suspended;
+
+    private AgentProcess(Path dataDir, Path logFile, List<String> arguments, List<String> jvmOptions) {
+        this.dataDir = dataDir;
+        this.logFile = logFile;
+        this.httpPort = FreePort.pick();
+        this.arguments = List.copyOf(arguments);
+        this.jvmOptions = List.copyOf(jvmOptions);
+    }
+
+    /**
+     * An agent, not started yet, that replicates {@code patterns} from the replication port at
+     * {@code primaryAddress} ({@code HOST:PORT}) and forwards writes to {@code primaryHttp}.
+     */
+    public static AgentProcess create(Path dataDir, Path logFile, String primaryAddress, URI primaryHttp, String token,
+            List<String> patterns, List<String> jvmOptions) {
+        List<String> args = new ArrayList<>(List.of("--primary", primaryAddress, "--data-dir", dataDir.toString(),
+                "--primary-http", primaryHttp.toString(), "--agent-id", dataDir.getParent().getFileName().toString()));
+        if (!token.isEmpty()) {
+            args.addAll(List.of("--token", token));
+        }
+        for (String pattern : patterns) {
+            args.addAll(List.of("--db", pattern));
+        }
+        return new AgentProcess(dataDir, logFile, args, jvmOptions);
+    }
+
+    /** Starts an incarnation and waits until it answers {@code /healthz} (not until it is ready). */
+    public void start() {
+        if (isRunning()) {
+            throw new IllegalStateException("agent on " + dataDir + " is already running (pid " + process.pid() + ")");
+        }
+        incarnation++;
+        suspended = false;
+        List<String> command = new ArrayList<>();
+        command.add(PrimaryProcess.javaBinary());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar().toString(), "run"));
+        command.addAll(arguments);
+        command.addAll(List.of("--http-port", Integer.toString(httpPort)));
+        try {
+            Files.createDirectories(logFile.getParent());
+            Files.writeString(logFile, "=== ferry-test: start #" + incarnation + " at " + Instant.now() + ": "
+                            + String.join(" ", command) + System.lineSeparator(),
+                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            process = ChildProcesses.register(new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("start agent: " + command, e);
+        }
+        client = new AgentClient(URI.create("http://127.0.0.1:" + httpPort));
+        try {
+            Deadline deadline = Deadline.after(READY_TIMEOUT);
+            while (true) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("agent start #" + incarnation + " exited with code "
+                            + process.exitValue() + " before it answered /healthz; log " + logFile + " ends:\n" + logTail());
+                }
+                if (client.healthy()) {
+                    return;
+                }
+                deadline.pause("agent " + logFile + " to answer /healthz; log ends:\n" + logTail());
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Waits until {@code GET /readyz} answers 200: every subscribed database has a copy. */
+    public void awaitReady(Duration timeout) {
+        Deadline deadline = Deadline.after(timeout);
+        while (!client.ready()) {
+            requireAlive();
+            deadline.pause("agent " + logFile + " to be ready; log ends:\n" + logTail());
+        }
+    }
+
+    /** SIGKILL, then waits until the process has exited. */
+    public void kill() {
+        requireStarted();
+        if (suspended) {
+            signal("CONT");
+        }
+        process.destroyForcibly();
+        awaitExit("SIGKILL");
+    }
+
+    /** SIGTERM and a bounded wait; SIGKILL if it does not exit in time. Returns true on a clean exit. */
+    public boolean stop() {
+        requireStarted();
+        if (suspended) {
+            signal("CONT");
+        }
+        process.destroy();
+        try {
+            if (process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        kill();
+        return false;
+    }
+
+    /** SIGSTOP: the agent stops reading its socket (and everything else) until {@link #resume}. */
+    public void suspend() {
+        requireAlive();
+        signal("STOP");
+        suspended = true;
+    }
+
+    /** SIGCONT after {@link #suspend}. */
+    public void resume() {
+        requireAlive();
+        signal("CONT");
+        suspended = false;
+    }
+
+    @Override
+    public void close() {
+        if (isRunning()) {
+            kill();
+        }
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    public long pid() {
+        requireStarted();
+        return process.pid();
+    }
+
+    public AgentClient client() {
+        requireStarted();
+        return client;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The replica file of database {@code name}: {@code DIR/NAME.db}. */
+    public Path replicaFile(String name) {
+        return dataDir.resolve(name + ".db");
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    public String logTail() {
+        return LogFiles.tail(logFile, LOG_TAIL_LINES);
+    }
+
+    /** Resident memory of the running agent, from {@code /proc/PID/status} VmRSS, in bytes. */
+    public long residentBytes() {
+        return ProcStatus.residentBytes(pid());
+    }
+
+    private void signal(String name) {
+        // kill(1) on the pid of our own child, by handle: never by name.
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("kill -" + name + " " + process.pid(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted sending SIG" + name, e);
+        }
+    }
+
+    private void awaitExit(String after) {
+        try {
+            if (!process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("agent pid " + process.pid() + " still runs " + EXIT_TIMEOUT + " after " + after);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for agent pid " + process.pid() + " to exit", e);
+        }
+    }
+
+    private void requireAlive() {
+        requireStarted();
+        if (!process.isAlive()) {
+            throw new IllegalStateException("agent on " + dataDir + " exited with code " + process.exitValue()
+                    + "; log " + logFile + " ends:\n" + logTail());
+        }
+    }
+
+    private void requireStarted() {
+        if (process == null) {
+            throw new IllegalStateException("agent on " + dataDir + " was never started");
+        }
+    }
+
+    static Path jar() {
+        String configured = System.getProperty(JAR_PROPERTY);
+        if (configured == null) {
+            throw new IllegalStateException("system property " + JAR_PROPERTY + " is not set; run through Maven"
+                    + " (system-tests/pom.xml sets it) or pass -D" + JAR_PROPERTY + "=replica-agent/target/ferry-agent.jar");
+        }
+        Path jar = Path.of(configured).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("ferry-agent jar not found at " + jar + "; build it first with: mvn -q -o -DskipTests package");
+        }
+        return jar;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.ferry.systemtest.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Figures of a running process from Linux's {@code /proc}: resident memory and CPU time. */
+public final class ProcStatus {
+    private ProcStatus() {}
+
+    /** VmRSS of {@code pid} in bytes. */
+    public static long residentBytes(long pid) {
+        return statusKb(pid, "VmRSS:") * 1024;
+    }
+
+    /** VmHWM (peak resident) of {@code pid} in bytes. */
+    public static long peakResidentBytes(long pid) {
+        return statusKb(pid, "VmHWM:") * 1024;
+    }
+
+    /** User plus system CPU time of {@code pid} in clock ticks (utime + stime of /proc/PID/stat). */
+    public static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // fields[0] is field 3 (state); utime is field 14, stime field 15.
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException e) {
+            throw new UncheckedIOException("read /proc/" + pid + "/stat", e);
+        }
+    }
+
+    private static long statusKb(long pid, String key) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.US_ASCII)) {
+                if (line.startsWith(key)) {
+                    return Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("read /proc/" + pid + "/status", e);
+        }
+        throw new IllegalStateException("no " + key + " in /proc/" + pid + "/status");
+    }
+}
