@@ -81,6 +81,7 @@ class MultiReplicaIT {
         }
         List<ReplicaReader.Summary> summaries = readers.stream().map(ReplicaReader::finish).toList();
         for (ReplicaReader.Summary summary : summaries) {
+            System.out.println("MultiReplicaIT " + context + ": " + summary);
             assertTrue(summary.clean(), context + ": reader " + summary);
             assertTrue(summary.reads() > 0, context + ": reader made no reads: " + summary);
         }
