@@ -65,6 +65,11 @@ class SingleReplicaTest {
                 assertTrue(metrics.contains("ferry_agent_wal_bytes{db=\"orders\"}"), metrics);
                 assertTrue(metrics.contains("ferry_agent_lag_seconds{db=\"orders\"} 0"), metrics);
                 assertTrue(metrics.contains("ferry_agent_changeset_bytes_applied_total"), metrics);
+                // The ACKs reached the primary: its replica list has the agent at the last txid.
+                eventually("the primary lists test-agent at txid " + info.txid(), () -> {
+                    String replicas = primary.httpGet("/v1/databases/orders");
+                    return replicas.contains("\"agent_id\":\"test-agent\",\"applied_txid\":" + info.txid() + ",");
+                });
             }
         }
     }
@@ -206,6 +211,33 @@ class SingleReplicaTest {
                     assertEquals("4000|4000", reader.query("SELECT count(*), max(length(v)) FROM t"));
                     assertEquals("ok", reader.query("PRAGMA integrity_check"));
                 }
+            }
+        }
+    }
+
+    @Test
+    void databaseDeletedOnThePrimary_stopsApplyingAndLeavesTheFile() throws Exception {
+        try (TestPrimary primary = new TestPrimary(tmp.resolve("primary"))) {
+            primary.createWithTable("tenant-a");
+            primary.createWithTable("tenant-b");
+            try (TestAgent agent = new TestAgent(primary, tmp.resolve("agent"), "tenant-*")) {
+                agent.awaitTxid("tenant-a", primary.info("tenant-a").txid());
+                agent.awaitTxid("tenant-b", primary.info("tenant-b").txid());
+                primary.delete("tenant-a");
+                eventually("tenant-a is marked removed", () -> {
+                    try {
+                        return agent.get("/v1/databases/tenant-a").body().get("state").asText().equals("removed");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                assertTrue(Files.exists(agent.replicaFile("tenant-a")));
+                try (PythonReader reader = new PythonReader(agent.replicaFile("tenant-a"))) {
+                    assertEquals("0", reader.query("SELECT count(*) FROM t"));
+                }
+                assertEquals(200, agent.get("/readyz").status());
+                long txid = primary.execute("tenant-b", "INSERT INTO t(v) VALUES ('still')").txid();
+                agent.awaitTxid("tenant-b", txid);
             }
         }
     }
