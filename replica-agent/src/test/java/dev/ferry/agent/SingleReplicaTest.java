@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.agent.state.Position;
 import dev.ferry.primary.catalog.DatabaseInfo;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ class SingleReplicaTest {
                 eventually("the replica file equals the primary's pages at txid " + image.txid(), () -> {
                     try {
                         return Arrays.equals(Files.readAllBytes(agent.replicaFile("orders")), image.bytes());
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                         throw new IllegalStateException(e);
                     }
                 });
