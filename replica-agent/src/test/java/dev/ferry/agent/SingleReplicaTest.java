@@ -171,8 +171,12 @@ class SingleReplicaTest {
         try (TestPrimary primary = new TestPrimary(tmp.resolve("primary"))) {
             primary.createWithTable("tenant-a");
             primary.createWithTable("other");
+            // A file that is not a replica of this agent, though the glob matches its name.
+            Files.createDirectories(tmp.resolve("agent"));
+            Files.writeString(tmp.resolve("agent").resolve("tenant-X.db"), "not a database");
             try (TestAgent agent = new TestAgent(primary, tmp.resolve("agent"), "tenant-*")) {
                 agent.awaitTxid("tenant-a", primary.info("tenant-a").txid());
+                assertEquals(200, agent.get("/readyz").status());
                 primary.createWithTable("tenant-b");
                 long txid = primary.execute("tenant-b", "INSERT INTO t(v) VALUES ('hello')").txid();
                 eventually("the agent knows tenant-b", () -> {
