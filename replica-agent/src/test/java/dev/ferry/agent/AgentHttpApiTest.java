@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +89,26 @@ class AgentHttpApiTest {
                 assertEquals(400, bad.status(), bad.text());
                 assertEquals(0, bad.body().get("statement").asInt(), bad.text());
                 assertEquals(404, agent.post("/v1/databases/nope/execute", "{\"statements\": []}").status());
+            }
+        }
+    }
+
+    /** HTTP/1.1: answers go out in request order even when the first one waits. */
+    @Test
+    void pipelinedRequests_areAnsweredInOrder() throws Exception {
+        try (TestPrimary primary = new TestPrimary(tmp.resolve("primary"))) {
+            primary.createWithTable("orders");
+            try (TestAgent agent = new TestAgent(primary, tmp.resolve("agent"), "orders");
+                 Socket socket = new Socket("127.0.0.1", agent.agent.httpAddress().getPort())) {
+                agent.awaitTxid("orders", primary.info("orders").txid());
+                socket.setSoTimeout(10_000);
+                String requests = "GET /v1/databases/orders/wait?txid=999&timeout_ms=300 HTTP/1.1\r\nHost: x\r\n\r\n"
+                        + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+                socket.getOutputStream().write(requests.getBytes(StandardCharsets.US_ASCII));
+                String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                int timeout = answers.indexOf("HTTP/1.1 504");
+                int health = answers.indexOf("HTTP/1.1 200");
+                assertTrue(timeout >= 0 && health > timeout, answers);
             }
         }
     }

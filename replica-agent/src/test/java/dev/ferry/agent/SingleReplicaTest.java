@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.agent.state.Position;
 import dev.ferry.primary.catalog.DatabaseInfo;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ class SingleReplicaTest {
                 eventually("the replica file equals the primary's pages at txid " + image.txid(), () -> {
                     try {
                         return Arrays.equals(Files.readAllBytes(agent.replicaFile("orders")), image.bytes());
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                         throw new IllegalStateException(e);
                     }
                 });
@@ -65,6 +66,11 @@ class SingleReplicaTest {
                 assertTrue(metrics.contains("ferry_agent_wal_bytes{db=\"orders\"}"), metrics);
                 assertTrue(metrics.contains("ferry_agent_lag_seconds{db=\"orders\"} 0"), metrics);
                 assertTrue(metrics.contains("ferry_agent_changeset_bytes_applied_total"), metrics);
+                // The ACKs reached the primary: its replica list has the agent at the last txid.
+                eventually("the primary lists test-agent at txid " + info.txid(), () -> {
+                    String replicas = primary.httpGet("/v1/databases/orders");
+                    return replicas.contains("\"agent_id\":\"test-agent\",\"applied_txid\":" + info.txid() + ",");
+                });
             }
         }
     }
@@ -165,8 +171,12 @@ class SingleReplicaTest {
         try (TestPrimary primary = new TestPrimary(tmp.resolve("primary"))) {
             primary.createWithTable("tenant-a");
             primary.createWithTable("other");
+            // A file that is not a replica of this agent, though the glob matches its name.
+            Files.createDirectories(tmp.resolve("agent"));
+            Files.writeString(tmp.resolve("agent").resolve("tenant-X.db"), "not a database");
             try (TestAgent agent = new TestAgent(primary, tmp.resolve("agent"), "tenant-*")) {
                 agent.awaitTxid("tenant-a", primary.info("tenant-a").txid());
+                assertEquals(200, agent.get("/readyz").status());
                 primary.createWithTable("tenant-b");
                 long txid = primary.execute("tenant-b", "INSERT INTO t(v) VALUES ('hello')").txid();
                 eventually("the agent knows tenant-b", () -> {
@@ -206,6 +216,33 @@ class SingleReplicaTest {
                     assertEquals("4000|4000", reader.query("SELECT count(*), max(length(v)) FROM t"));
                     assertEquals("ok", reader.query("PRAGMA integrity_check"));
                 }
+            }
+        }
+    }
+
+    @Test
+    void databaseDeletedOnThePrimary_stopsApplyingAndLeavesTheFile() throws Exception {
+        try (TestPrimary primary = new TestPrimary(tmp.resolve("primary"))) {
+            primary.createWithTable("tenant-a");
+            primary.createWithTable("tenant-b");
+            try (TestAgent agent = new TestAgent(primary, tmp.resolve("agent"), "tenant-*")) {
+                agent.awaitTxid("tenant-a", primary.info("tenant-a").txid());
+                agent.awaitTxid("tenant-b", primary.info("tenant-b").txid());
+                primary.delete("tenant-a");
+                eventually("tenant-a is marked removed", () -> {
+                    try {
+                        return agent.get("/v1/databases/tenant-a").body().get("state").asText().equals("removed");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                assertTrue(Files.exists(agent.replicaFile("tenant-a")));
+                try (PythonReader reader = new PythonReader(agent.replicaFile("tenant-a"))) {
+                    assertEquals("0", reader.query("SELECT count(*) FROM t"));
+                }
+                assertEquals(200, agent.get("/readyz").status());
+                long txid = primary.execute("tenant-b", "INSERT INTO t(v) VALUES ('still')").txid();
+                agent.awaitTxid("tenant-b", txid);
             }
         }
     }

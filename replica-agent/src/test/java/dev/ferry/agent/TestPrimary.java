@@ -13,10 +13,17 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -71,6 +78,19 @@ final class TestPrimary implements AutoCloseable {
         return "http://127.0.0.1:" + httpPort;
     }
 
+    /** The body of GET {@code path} on the primary's HTTP API. */
+    String httpGet(String path) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(httpUrl() + path)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Snapshots started for agents since the last (re)start. */
     double snapshotsSent() {
         Counter c = registry.find("ferry.snapshots").counter();
@@ -84,8 +104,12 @@ final class TestPrimary implements AutoCloseable {
     }
 
     ExecuteResult execute(String db, String sql, Object... params) throws Exception {
-        return catalog.execute(db, List.of(new Statement(sql, List.of(params), java.util.Map.of())))
+        return catalog.execute(db, List.of(new Statement(sql, List.of(params), Map.of())))
                 .get(30, TimeUnit.SECONDS);
+    }
+
+    void delete(String db) throws Exception {
+        catalog.delete(db);
     }
 
     DatabaseInfo info(String db) throws Exception {

@@ -45,7 +45,7 @@ public final class AgentHttpServer {
                         @Override
                         protected void initChannel(SocketChannel c) {
                             c.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_BODY_BYTES),
-                                    handler);
+                                    new OneRequestAtATime(), handler);
                         }
                     }).bind(address).sync().channel();
             return new AgentHttpServer(group, ch);

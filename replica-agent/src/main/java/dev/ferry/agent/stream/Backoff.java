@@ -33,7 +33,7 @@ final class Backoff {
         return half + (long) (random.nextDouble() * (step - half + 1));
     }
 
-    /** After a connection that got as far as WELCOME: start again from {@code minMs}. */
+    /** After a connection that stayed up: start again from {@code minMs}. */
     void reset() {
         attempts = 0;
     }

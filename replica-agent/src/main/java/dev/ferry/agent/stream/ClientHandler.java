@@ -62,7 +62,7 @@ final class ClientHandler extends SimpleChannelInboundHandler<Frame> {
     private final Map<String, ChangesetAssembler> assemblers = new HashMap<>();
     private boolean streaming;
 
-    /** @param welcomed run on the event loop once WELCOME arrives (the client resets its backoff) */
+    /** @param welcomed run on the event loop once WELCOME arrives (the client notes the time for its backoff) */
     ClientHandler(ClientSettings settings, Replicas replicas, Runnable welcomed) {
         this.settings = settings;
         this.replicas = replicas;
@@ -186,6 +186,9 @@ final class ClientHandler extends SimpleChannelInboundHandler<Frame> {
             super.userEventTriggered(ctx, event);
         } else if (idle.state() == IdleState.WRITER_IDLE) {
             ctx.writeAndFlush(new HeartbeatFrame(System.currentTimeMillis()), ctx.voidPromise());
+        } else if (idle.state() == IdleState.READER_IDLE && !ctx.channel().config().isAutoRead()) {
+            // FlowControl stopped reading: the silence is ours, not the primary's.
+            return;
         } else if (idle.state() == IdleState.READER_IDLE) {
             LOG.warn("nothing received from the primary {}; closing the connection", streaming
                     ? "for three heartbeat intervals" : "within " + settings.handshakeTimeoutMs() + " ms of connecting");

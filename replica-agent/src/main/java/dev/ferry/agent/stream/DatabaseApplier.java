@@ -158,7 +158,7 @@ final class DatabaseApplier {
                     closeReplica();
                     return;
                 } else {
-                    handle(item);
+                    handleGuarded(item);
                 }
             }
         } catch (InterruptedException e) {
@@ -177,6 +177,19 @@ final class DatabaseApplier {
             context.flow().taken(item.bytes());
         }
         return item;
+    }
+
+    /** A bug must not end the thread: the database would silently stop being applied. */
+    private void handleGuarded(ApplyItem item) {
+        try {
+            handle(item);
+        } catch (RuntimeException e) {
+            LOG.error("apply thread of {} failed on {}; the replica is reopened before its next use", name,
+                    item.getClass().getSimpleName(), e);
+            closeReplica();
+            failed = true;
+            state = ReplicaStatus.State.FAILED;
+        }
     }
 
     private void handle(ApplyItem item) {

@@ -1,7 +1,6 @@
 package dev.ferry.agent.stream;
 
 import io.netty.channel.Channel;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Backpressure toward the primary: counts the bytes queued for all apply threads and stops reading
@@ -11,14 +10,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * never grows the agent's heap beyond the high water mark plus what was already decoded from one
  * read (and one changeset being assembled).
  *
- * <p>Thread-safe: the event loop adds, apply threads remove; {@code setAutoRead} may be called from
- * any thread.
+ * <p>Thread-safe: the event loop adds, apply threads remove. The count and the decision to switch
+ * reading are taken under this object's lock, so an add and a remove racing each other can never
+ * leave reading off with nothing queued (which would stall the connection for good); {@code
+ * setAutoRead} itself only schedules the change on the event loop and never blocks.
  */
 final class FlowControl {
     private final long highWaterBytes;
     private final long lowWaterBytes;
-    private final AtomicLong queuedBytes = new AtomicLong();
-    private volatile Channel channel;
+    private long queuedBytes;
+    private boolean reading = true;
+    private Channel channel;
 
     FlowControl(long highWaterBytes) {
         if (highWaterBytes < 1) {
@@ -29,30 +31,36 @@ final class FlowControl {
     }
 
     /** The connection whose reading is throttled from now on. */
-    void attach(Channel channel) {
+    synchronized void attach(Channel channel) {
         this.channel = channel;
-        channel.config().setAutoRead(queuedBytes.get() <= highWaterBytes);
+        reading = queuedBytes <= highWaterBytes;
+        channel.config().setAutoRead(reading);
     }
 
-    void queued(long bytes) {
-        if (queuedBytes.addAndGet(bytes) > highWaterBytes) {
-            Channel ch = channel;
-            if (ch != null && ch.config().isAutoRead()) {
-                ch.config().setAutoRead(false);
-            }
+    synchronized void queued(long bytes) {
+        queuedBytes += bytes;
+        update();
+    }
+
+    synchronized void taken(long bytes) {
+        queuedBytes -= bytes;
+        update();
+    }
+
+    private void update() {
+        if (reading && queuedBytes > highWaterBytes) {
+            reading = false;
+        } else if (!reading && queuedBytes <= lowWaterBytes) {
+            reading = true;
+        } else {
+            return;
+        }
+        if (channel != null) {
+            channel.config().setAutoRead(reading);
         }
     }
 
-    void taken(long bytes) {
-        if (bytes != 0 && queuedBytes.addAndGet(-bytes) <= lowWaterBytes) {
-            Channel ch = channel;
-            if (ch != null && !ch.config().isAutoRead()) {
-                ch.config().setAutoRead(true);
-            }
-        }
-    }
-
-    long queuedBytes() {
-        return queuedBytes.get();
+    synchronized long queuedBytes() {
+        return queuedBytes;
     }
 }

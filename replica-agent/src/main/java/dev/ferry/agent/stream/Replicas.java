@@ -62,7 +62,8 @@ public final class Replicas {
             for (Path file : files) {
                 String name = file.getFileName().toString();
                 name = name.substring(0, name.length() - DB_SUFFIX.length());
-                if (Files.isRegularFile(file) && subscription.matches(name)) {
+                // Other files (a copy a person left, "Orders.db") are not replicas of this agent.
+                if (Files.isRegularFile(file) && Subscription.isDatabaseName(name) && subscription.matches(name)) {
                     opening.add(create(name));
                 }
             }

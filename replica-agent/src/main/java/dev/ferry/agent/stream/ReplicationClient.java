@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps one connection to the primary open: connects, and after any failure (refused, ERROR, a
  * corrupt frame, silence past the heartbeat limit, a repair) connects again after a {@link Backoff}
- * delay, resuming every database from the positions its replicas hold.
+ * delay, resuming every database from the positions its replicas hold. The delays start again from
+ * the minimum once a connection has stayed up, past WELCOME, for the maximum delay.
  *
  * <p>Thread-safe: {@link #start} and {@link #stop} may be called from any thread; everything else
  * runs on the client's single event loop.
@@ -30,6 +31,8 @@ public final class ReplicationClient {
     private final Bootstrap bootstrap;
     private volatile boolean stopping;
     private volatile Channel channel;
+    /** When the current connection got WELCOME; 0 before. Only the event loop touches it. */
+    private long welcomedAtNanos;
 
     public ReplicationClient(ClientSettings settings, Replicas replicas) {
         this.settings = settings;
@@ -37,7 +40,7 @@ public final class ReplicationClient {
         this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, settings.handshakeTimeoutMs()))
                 .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ClientInitializer(settings, replicas, backoff::reset));
+                .handler(new ClientInitializer(settings, replicas, () -> welcomedAtNanos = System.nanoTime()));
     }
 
     /** Starts connecting; failures are logged and retried, never thrown. */
@@ -67,6 +70,13 @@ public final class ReplicationClient {
         if (stopping) {
             return;
         }
+        // Only a connection that stayed up a while starts the delays again: one that is closed right
+        // after WELCOME (a refused repair, a primary that fails each subscription) must not make the
+        // agent reconnect in a tight loop.
+        if (welcomedAtNanos != 0 && System.nanoTime() - welcomedAtNanos >= TimeUnit.MILLISECONDS.toNanos(settings.reconnectMaxMs())) {
+            backoff.reset();
+        }
+        welcomedAtNanos = 0;
         long delay = backoff.nextDelayMs();
         LOG.info("{}; reconnecting in {} ms", why, delay);
         group.schedule(this::connect, delay, TimeUnit.MILLISECONDS);

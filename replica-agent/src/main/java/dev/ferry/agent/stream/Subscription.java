@@ -29,6 +29,11 @@ public record Subscription(List<String> patterns) {
         }
     }
 
+    /** Whether {@code name} is a database name at all, {@code [a-z0-9][a-z0-9_-]{0,62}}. */
+    static boolean isDatabaseName(String name) {
+        return NAME.matcher(name).matches();
+    }
+
     boolean matches(String db) {
         return patterns.stream().anyMatch(p -> GlobPattern.matches(p, db));
     }

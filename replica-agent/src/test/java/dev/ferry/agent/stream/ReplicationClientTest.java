@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ferry.agent.apply.ApplyOptions;
 import dev.ferry.agent.apply.DataDirectory;
 import dev.ferry.protocol.ProtocolVersion;
+import dev.ferry.protocol.frame.DatabaseAddedFrame;
 import dev.ferry.protocol.frame.ErrorCode;
 import dev.ferry.protocol.frame.ErrorFrame;
 import dev.ferry.protocol.frame.HeartbeatFrame;
@@ -102,7 +103,7 @@ class ReplicationClientTest {
     void frameForAnUnsubscribedDatabase_isAProtocolViolation() throws Exception {
         FakePrimary.Event hello = welcome(10_000);
         primary.await("frame", SubscribeFrame.class, 10);
-        hello.channel().writeAndFlush(new dev.ferry.protocol.frame.DatabaseAddedFrame("payroll"));
+        hello.channel().writeAndFlush(new DatabaseAddedFrame("payroll"));
         ErrorFrame error = (ErrorFrame) primary.await("frame", ErrorFrame.class, 5).frame();
         assertEquals(ErrorCode.PROTOCOL_VIOLATION.code(), error.code());
         assertTrue(error.message().contains("payroll"), error.message());
