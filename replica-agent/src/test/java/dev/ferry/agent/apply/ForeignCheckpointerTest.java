@@ -35,8 +35,6 @@ class ForeignCheckpointerTest {
             "        busy, log, ckpt = c.execute('PRAGMA wal_checkpoint(%s)' % m).fetchone()",
             "        if busy == 0:",
             "            done[m] += 1",
-            "            with open(sys.argv[3], 'w') as p:",
-            "                p.write(str(done))",
             "    except sqlite3.OperationalError:",
             "        pass",
             "    time.sleep(0.005)",
@@ -66,9 +64,8 @@ class ForeignCheckpointerTest {
             Path script = tmp.resolve("checkpointer.py");
             Files.writeString(script, CHECKPOINTER);
             Path out = tmp.resolve("checkpointer.out");
-            Path progress = tmp.resolve("checkpointer.progress");
             Process checkpointer = processes.start(new ProcessBuilder("python3", script.toString(), db.toString(),
-                    stop.toString(), progress.toString()).redirectErrorStream(true).redirectOutput(out.toFile()));
+                    stop.toString()).redirectErrorStream(true).redirectOutput(out.toFile()));
             readers.startPython("ro", 12, 1);
             readers.startPython("rw", 13, 1);
             readers.awaitFirstTransaction("ro", 12);
@@ -82,13 +79,6 @@ class ForeignCheckpointerTest {
                 next += TimeUnit.MICROSECONDS.toNanos(2500);
                 assertEquals(ApplyResult.APPLIED, r.apply(it.next()));
             }
-            // A TRUNCATE needs a moment with no reader inside a transaction; on a loaded machine
-            // none may come while changesets arrive, so give the checkpointer a bounded extra
-            // window with the readers still running before requiring one.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!truncated(progress) && System.nanoTime() < deadline && checkpointer.isAlive()) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-            }
             Files.writeString(stop, "stop");
             assertTrue(checkpointer.waitFor(30, TimeUnit.SECONDS), "foreign checkpointer did not stop");
             String done = Files.readString(out, StandardCharsets.UTF_8).strip();
@@ -99,13 +89,17 @@ class ForeignCheckpointerTest {
             assertEquals(0, t.violations(), t.firstProblem());
             assertEquals(0, t.errors(), t.firstProblem());
             assertEquals(f.finalPosition(), r.position());
-            assertTrue(r.checkpoint().complete());
+            // The foreign checkpointer and the readers have exited, so nothing holds the CKPT or
+            // read locks for long; a pass may still meet a lock the kernel releases a moment after
+            // a process exits, so allow a few passes before requiring a complete checkpoint.
+            CheckpointResult last = r.checkpoint();
+            for (int attempt = 1; attempt < 100 && !last.complete(); attempt++) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                last = r.checkpoint();
+            }
+            assertTrue(last.complete(), "final checkpoint incomplete: " + last);
             assertEquals("ok", Sqlite3Shell.integrityCheck(processes, db));
         }
         assertArrayEquals(Files.readAllBytes(f.finalImage()), Files.readAllBytes(db));
-    }
-
-    private static boolean truncated(Path progress) throws java.io.IOException {
-        return Files.exists(progress) && Files.readString(progress, StandardCharsets.UTF_8).matches(".*'TRUNCATE': [1-9].*");
     }
 }
