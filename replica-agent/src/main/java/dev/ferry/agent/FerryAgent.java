@@ -3,11 +3,9 @@ package dev.ferry.agent;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/**
- * The {@code ferry-agent} command. Subcommands are added as the agent grows: the apply engine
- * (dev.ferry.agent.apply) comes first, the {@code run} subcommand with replication after it.
- */
+/** The {@code ferry-agent} command; {@code run} is the agent process ({@link RunCommand}). */
 @Command(name = "ferry-agent", mixinStandardHelpOptions = true, version = "ferry-agent 0.1.0",
+        subcommands = RunCommand.class,
         description = "Keeps local read-only copies of Ferry databases up to date beside a service.")
 public final class FerryAgent implements Runnable {
     @CommandLine.Spec

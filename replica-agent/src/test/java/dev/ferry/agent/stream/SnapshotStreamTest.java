@@ -1,0 +1,110 @@
+package dev.ferry.agent.stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.protocol.frame.SnapshotBeginFrame;
+import dev.ferry.protocol.frame.SnapshotChunkFrame;
+import dev.ferry.protocol.frame.SnapshotEndFrame;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class SnapshotStreamTest {
+    private static final int PAGE = 512;
+    private static final long CHECKSUM = 0x8000_0000_0000_0abcL;
+    private static final SnapshotBeginFrame BEGIN = new SnapshotBeginFrame("orders", 3, CHECKSUM, PAGE, 3);
+
+    /** A queue of items as the event loop would fill it; tracks what was put back. */
+    private static final class Queue implements SnapshotStream.Source {
+        final Deque<ApplyItem> items = new ArrayDeque<>();
+        ApplyItem putBack;
+
+        @Override
+        public ApplyItem take() {
+            return items.removeFirst();
+        }
+
+        @Override
+        public void putBack(ApplyItem item) {
+            putBack = item;
+        }
+    }
+
+    private static byte[] pages(int n, long seed) {
+        byte[] b = new byte[n * PAGE];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private static ApplyItem.Chunk chunk(int firstPgno, byte[] data) {
+        return new ApplyItem.Chunk(new SnapshotChunkFrame("orders", firstPgno, data.length / PAGE, PAGE,
+                SnapshotChunkFrame.COMPRESSION_NONE, Unpooled.wrappedBuffer(data)));
+    }
+
+    @Test
+    void read_chunksThenEnd_givesEveryPageInOrderAndReleasesTheChunks() throws IOException {
+        byte[] first = pages(2, 1);
+        byte[] last = pages(1, 2);
+        Queue q = new Queue();
+        ApplyItem.Chunk c1 = chunk(1, first);
+        ApplyItem.Chunk c2 = chunk(3, last);
+        q.items.add(c1);
+        q.items.add(c2);
+        q.items.add(new ApplyItem.SnapshotEnd(new SnapshotEndFrame("orders", 3, CHECKSUM)));
+        byte[] all = new SnapshotStream(BEGIN, q).readAllBytes();
+        byte[] expected = new byte[3 * PAGE];
+        System.arraycopy(first, 0, expected, 0, first.length);
+        System.arraycopy(last, 0, expected, first.length, last.length);
+        assertArrayEquals(expected, all);
+        assertEquals(0, c1.frame().refCnt());
+        assertEquals(0, c2.frame().refCnt());
+        assertTrue(q.items.isEmpty());
+    }
+
+    @Test
+    void read_gap_failsRule1() {
+        Queue q = new Queue();
+        q.items.add(chunk(2, pages(1, 3)));
+        IOException e = assertThrows(IOException.class, () -> new SnapshotStream(BEGIN, q).readAllBytes());
+        assertTrue(e.getMessage().contains("rule 1: expected page 1 of 3"), e.getMessage());
+    }
+
+    @Test
+    void read_endAtAnotherPosition_failsRule2() {
+        Queue q = new Queue();
+        q.items.add(chunk(1, pages(3, 4)));
+        q.items.add(new ApplyItem.SnapshotEnd(new SnapshotEndFrame("orders", 4, CHECKSUM)));
+        IOException e = assertThrows(IOException.class, () -> new SnapshotStream(BEGIN, q).readAllBytes());
+        assertTrue(e.getMessage().contains("rule 2"), e.getMessage());
+    }
+
+    @Test
+    void read_connectionLostBeforeEnd_failsBeforeTheLastPageAndPutsTheItemBack() {
+        Queue q = new Queue();
+        q.items.add(chunk(1, pages(3, 5)));
+        q.items.add(new ApplyItem.LinkLost(null));
+        SnapshotStream s = new SnapshotStream(BEGIN, q);
+        IOException e = assertThrows(IOException.class, () -> s.readNBytes(1));
+        assertTrue(e.getMessage().contains("has all its pages but no SNAPSHOT_END: the connection was lost"),
+                e.getMessage());
+        assertInstanceOf(ApplyItem.LinkLost.class, q.putBack);
+    }
+
+    @Test
+    void read_stopMidSnapshot_putsTheStopBack() {
+        Queue q = new Queue();
+        q.items.add(chunk(1, pages(1, 6)));
+        q.items.add(new ApplyItem.Stop());
+        SnapshotStream s = new SnapshotStream(BEGIN, q);
+        IOException e = assertThrows(IOException.class, s::readAllBytes);
+        assertTrue(e.getMessage().contains("interrupted after page 1 of 3: the agent is stopping"), e.getMessage());
+        assertInstanceOf(ApplyItem.Stop.class, q.putBack);
+    }
+}
