@@ -89,7 +89,15 @@ class ForeignCheckpointerTest {
             assertEquals(0, t.violations(), t.firstProblem());
             assertEquals(0, t.errors(), t.firstProblem());
             assertEquals(f.finalPosition(), r.position());
-            assertTrue(r.checkpoint().complete());
+            // The foreign checkpointer and the readers have exited, so nothing holds the CKPT or
+            // read locks for long; a pass may still meet a lock the kernel releases a moment after
+            // a process exits, so allow a few passes before requiring a complete checkpoint.
+            CheckpointResult last = r.checkpoint();
+            for (int attempt = 1; attempt < 100 && !last.complete(); attempt++) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                last = r.checkpoint();
+            }
+            assertTrue(last.complete(), "final checkpoint incomplete: " + last);
             assertEquals("ok", Sqlite3Shell.integrityCheck(processes, db));
         }
         assertArrayEquals(Files.readAllBytes(f.finalImage()), Files.readAllBytes(db));
