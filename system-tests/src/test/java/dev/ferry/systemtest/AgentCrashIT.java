@@ -12,6 +12,8 @@ import dev.ferry.systemtest.harness.Metrics;
 import dev.ferry.systemtest.harness.PrimaryProcess;
 import dev.ferry.systemtest.harness.ReplicaReader;
 import dev.ferry.systemtest.harness.SqliteFile;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -147,6 +149,8 @@ class AgentCrashIT {
                 assertTrue(mismatch.isEmpty(), context + ": " + mismatch.orElse(""));
             }
         }
+        assertEquals(0.0, snapshots(primary), context + ": the last primary incarnation sent a snapshot; agents"
+                + " should have resumed from their positions, which its log covers");
         for (ReplicaReader reader : readers) {
             ReplicaReader.Summary summary = reader.finish();
             System.out.println("AgentCrashIT " + context + ": " + summary);
@@ -154,6 +158,50 @@ class AgentCrashIT {
         }
         System.out.println("AgentCrashIT " + context + ": acknowledged " + workload.acknowledgedCount()
                 + ", failed or in doubt " + workload.failures());
+    }
+
+    /**
+     * SIGKILL while the bootstrap snapshot of a database of about 48 MiB is arriving (once the
+     * agent has logged its start), then a restart: the half-received copy is never visible as the
+     * replica, the agent bootstraps again and converges, and the file passes integrity_check.
+     */
+    @Test
+    void agentKilledDuringBootstrap_bootstrapsAgain_converges() throws Exception {
+        PrimaryProcess primary = processes.startPrimary("primary", TOKEN, List.of());
+        primary.client().create("boot");
+        primary.client().execute("boot", List.of("CREATE TABLE big(id INTEGER PRIMARY KEY, data BLOB NOT NULL)"));
+        String insert = "INSERT INTO big(data) SELECT randomblob(65536) FROM (WITH RECURSIVE c(x) AS (SELECT 1"
+                + " UNION ALL SELECT x + 1 FROM c WHERE x < 64) SELECT x FROM c)";
+        for (int i = 0; i < 12; i++) {
+            primary.client().execute("boot", List.of(insert));
+        }
+        AgentProcess agent = processes.startAgent("agent", primary, primary.replicationAddress(), TOKEN,
+                List.of("boot"), List.of());
+        Deadline deadline = Deadline.after(Duration.ofSeconds(60));
+        while (!logContains(agent, "receiving snapshot of boot")) {
+            deadline.pause("seed " + SEED + ": the agent to start receiving the snapshot; log:\n" + agent.logTail());
+        }
+        boolean finished = logContains(agent, "snapshot of boot applied");
+        agent.kill();
+        // Before the restart: the replica is either absent or complete (it is renamed into place
+        // only once whole), never a partial copy.
+        if (Files.exists(agent.replicaFile("boot"))) {
+            SqliteFile.Inspection early = SqliteFile.inspect(agent.replicaFile("boot"), "SELECT count(*) FROM big");
+            assertTrue(early.integrityOk() && early.rows().get(0).get(0).asInt() == 12 * 64,
+                    "the replica file exists after a kill during bootstrap but is not complete: " + early);
+        }
+        agent.start();
+        agent.awaitReady(Duration.ofSeconds(120));
+        Convergence.await(primary, agent, "boot", Duration.ofSeconds(60), "bootstrap kill");
+        SqliteFile.Inspection replica = SqliteFile.inspect(agent.replicaFile("boot"), "SELECT count(*) FROM big");
+        assertTrue(replica.integrityOk(), "integrity after a kill during bootstrap: " + replica.integrity());
+        assertEquals(12 * 64, replica.rows().get(0).get(0).asInt());
+        System.out.println("AgentCrashIT: killed during bootstrap (snapshot had " + (finished ? "" : "not ")
+                + "finished when the kill landed); " + snapshots(primary) + " snapshots in all");
+    }
+
+    private static boolean logContains(AgentProcess agent, String text) throws IOException {
+        return Files.readString(agent.logFile()).contains(text);
     }
 
     private static double snapshots(PrimaryProcess primary) throws Exception {
