@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * through it. Each test gets a fresh directory {@code target/system-tests/CLASS/METHOD/} (plus one
  * level per invocation of a parameterized test) holding
  * every node's data directory and log, kept after the test for post-mortems. After each test,
- * passed or failed, every process it started is killed by its handle.
+ * passed or failed, every process it started is killed by its handle: first whatever the test
+ * handed over with {@link #own} (readers, proxies; last first), then agents, then primaries.
  */
 public final class FerryProcesses implements BeforeEachCallback, AfterEachCallback {
     private final List<PrimaryProcess> primaries = new ArrayList<>();

@@ -29,6 +29,10 @@ public final class FileChecksum {
 
     /** The checksum as 16 lowercase hex digits, as both HTTP APIs print it. */
     public static String of(Path db) {
+        if (!Files.isRegularFile(SCRIPT)) {
+            throw new IllegalStateException("reference checksum script not found at " + SCRIPT
+                    + "; system tests run from the system-tests directory of the repository");
+        }
         run(List.of("python3", "-c", CHECKPOINT, db.toString()), "checkpoint " + db);
         List<String> lines = run(List.of("python3", SCRIPT.toString(), db.toString()), "ltx_checksum.py " + db);
         return lines.get(1).trim();
@@ -49,9 +53,5 @@ public final class FileChecksum {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted: " + what, e);
         }
-    }
-
-    static boolean scriptExists() {
-        return Files.isRegularFile(SCRIPT);
     }
 }
