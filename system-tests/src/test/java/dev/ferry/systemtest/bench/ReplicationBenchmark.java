@@ -2,7 +2,9 @@ package dev.ferry.systemtest.bench;
 
 import dev.ferry.systemtest.harness.AgentProcess;
 import dev.ferry.systemtest.harness.Convergence;
+import dev.ferry.systemtest.harness.Deadline;
 import dev.ferry.systemtest.harness.FerryClient;
+import dev.ferry.systemtest.harness.Metrics;
 import dev.ferry.systemtest.harness.PrimaryJar;
 import dev.ferry.systemtest.harness.PrimaryProcess;
 import dev.ferry.systemtest.harness.ProcStatus;
@@ -43,6 +45,8 @@ import org.HdrHistogram.Histogram;
  *       {@code /readyz} 200, in the same run.
  *   <li>{@code fanout}: 20 agents subscribed to one database while writers send 1,000 writes/s:
  *       the primary's CPU (utime + stime from /proc) and VmRSS.
+ *   <li>{@code fanout-light}: the same load with 20 protocol subscribers in the benchmark JVM
+ *       ({@link ProtocolSubscribers}: no apply, no ACK), so that the primary is measured alone.
  *   <li>{@code agent-rss}: an agent idle with 10 small databases: VmRSS from /proc/PID/status.
  * </ul>
  *
@@ -69,7 +73,7 @@ public final class ReplicationBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        List<String> what = List.of("lag", "bootstrap", "fanout", "agent-rss");
+        List<String> what = List.of("lag", "bootstrap", "fanout", "fanout-light", "agent-rss");
         int runs = 2;
         int secs = 10;
         long mib = 1024;
@@ -98,6 +102,7 @@ public final class ReplicationBenchmark {
                 case "lag" -> bench.lag();
                 case "bootstrap" -> bench.bootstrap();
                 case "fanout" -> bench.fanout();
+                case "fanout-light" -> bench.fanoutLight();
                 case "agent-rss" -> bench.agentRss();
                 default -> throw new IllegalArgumentException("unknown benchmark " + w);
             }
@@ -325,6 +330,48 @@ public final class ReplicationBenchmark {
                         (System.nanoTime() - converge) / 1e9);
             } finally {
                 agents.forEach(AgentProcess::close);
+            }
+        }
+    }
+
+    /** As {@link #fanout}, with {@link ProtocolSubscribers} in this JVM instead of agent processes. */
+    private void fanoutLight() throws Exception {
+        System.out.printf("%nfanout-light: %d protocol subscribers in the benchmark JVM (no apply, no ACK) on one database%n",
+                subscribers);
+        System.out.println("| run | subscribers | target writes/s | achieved writes/s | primary CPU % of one core | primary RSS MiB start → end | CHANGESET frames received |");
+        System.out.println("| --- | ---: | ---: | ---: | ---: | --- | ---: |");
+        for (int run = 1; run <= runs; run++) {
+            Path dir = Files.createDirectories(outDir.resolve("fanout-light-" + run));
+            try (PrimaryProcess primary = PrimaryProcess.create(PrimaryJar.path(), dir.resolve("primary/data"),
+                    dir.resolve("primary.log"), TOKEN, List.of())) {
+                primary.start();
+                FerryClient client = primary.client();
+                client.create("fan");
+                client.execute("fan", List.of("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT NOT NULL)"));
+                try (ProtocolSubscribers subs = new ProtocolSubscribers("127.0.0.1", primary.replicationPort(), TOKEN,
+                        "fan", subscribers)) {
+                    Deadline connected = Deadline.after(Duration.ofSeconds(60));
+                    while (Metrics.sum(client.metrics(), "ferry_replicas_connected") < subscribers) {
+                        connected.pause(subscribers + " subscribers connected");
+                    }
+                    AtomicLong writes = new AtomicLong();
+                    AtomicBoolean stop = new AtomicBoolean();
+                    long rssStart = ProcStatus.residentBytes(primary.pid());
+                    long ticks = ProcStatus.cpuTicks(primary.pid());
+                    long frames = subs.changesetFrames();
+                    long start = System.nanoTime();
+                    List<Thread> load = paced(client, "fan", 1000, 32, writes, stop);
+                    LockSupport.parkNanos(seconds.toNanos());
+                    stop.set(true);
+                    for (Thread t : load) {
+                        t.join();
+                    }
+                    double elapsed = (System.nanoTime() - start) / 1e9;
+                    double cpu = (ProcStatus.cpuTicks(primary.pid()) - ticks) / (double) CLK_TCK / elapsed * 100;
+                    System.out.printf(Locale.ROOT, "| %d | %d | 1000 | %.0f | %.0f | %.0f → %.0f | %d (errors %d) |%n", run,
+                            subscribers, writes.get() / elapsed, cpu, rssStart / 1048576.0,
+                            ProcStatus.residentBytes(primary.pid()) / 1048576.0, subs.changesetFrames() - frames, subs.errors());
+                }
             }
         }
     }
