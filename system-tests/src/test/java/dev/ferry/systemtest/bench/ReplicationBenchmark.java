@@ -248,8 +248,8 @@ public final class ReplicationBenchmark {
             long pages = client.info("boot").pageCount();
             System.out.printf(Locale.ROOT, "%nbootstrap: database of %d pages (%.0f MiB) written in %.0f s; file %s%n",
                     pages, pages * 4096 / 1048576.0, (System.nanoTime() - fill) / 1e9, file);
-            System.out.println("| run | cp s | cp + sync s | agent start to ready s | of which JVM start to /healthz s | ratio to cp | ratio to cp + sync |");
-            System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+            System.out.println("| run | cp s | cp + sync s | agent start to ready s | of which JVM start to /healthz s | ratio to cp | ratio to cp + sync | primary CPU s | agent CPU s |");
+            System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             for (int run = 1; run <= runs; run++) {
                 Path copy = dir.resolve("copy-" + run + ".db");
                 double cp = timed(List.of("cp", file.toString(), copy.toString()));
@@ -258,18 +258,23 @@ public final class ReplicationBenchmark {
                 Files.delete(copy);
                 double ready;
                 double healthy;
+                double primaryCpu;
+                double agentCpu;
                 try (AgentProcess agent = agent(dir, "agent-" + run, primary, List.of("boot"), List.of())) {
+                    long primaryTicks = ProcStatus.cpuTicks(primary.pid());
                     long start = System.nanoTime();
                     agent.start();
                     healthy = (System.nanoTime() - start) / 1e9;
                     agent.awaitReady(Duration.ofMinutes(10));
                     ready = (System.nanoTime() - start) / 1e9;
+                    primaryCpu = (ProcStatus.cpuTicks(primary.pid()) - primaryTicks) / (double) CLK_TCK;
+                    agentCpu = ProcStatus.cpuTicks(agent.pid()) / (double) CLK_TCK;
                     Convergence.await(primary, agent, "boot", Duration.ofMinutes(1), "bootstrap run " + run);
                     agent.stop();
                 }
                 deleteTree(dir.resolve("agent-" + run));
-                System.out.printf(Locale.ROOT, "| %d | %.2f | %.2f | %.2f | %.2f | %.2f× | %.2f× |%n", run, cp, cpSync, ready, healthy,
-                        ready / cp, ready / cpSync);
+                System.out.printf(Locale.ROOT, "| %d | %.2f | %.2f | %.2f | %.2f | %.2f× | %.2f× | %.1f | %.1f |%n", run, cp,
+                        cpSync, ready, healthy, ready / cp, ready / cpSync, primaryCpu, agentCpu);
             }
         }
     }
