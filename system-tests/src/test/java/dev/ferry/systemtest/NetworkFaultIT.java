@@ -136,6 +136,42 @@ class NetworkFaultIT {
         assertTrue(summary.clean() && summary.reads() > 0, context + ": " + summary);
     }
 
+    /**
+     * Faults during the bootstrap snapshot of a database of about 8 MiB: one byte flipped in a
+     * SNAPSHOT_CHUNK frame, then, on the next attempt, a SNAPSHOT_CHUNK cut in half. Each attempt is
+     * abandoned (the agent reports the CRC mismatch, then the truncated frame), nothing of it is
+     * applied, and the third attempt bootstraps a copy that equals the primary.
+     */
+    @Test
+    void faultsDuringSnapshot_attemptAbandoned_bootstrapCompletesIntact() throws Exception {
+        PrimaryProcess primary = processes.startPrimary("primary", TOKEN, List.of());
+        BankWorkload.createSchema(primary.client(), "snap");
+        for (int i = 0; i < 4; i++) {
+            primary.client().execute("snap", List.of("INSERT INTO history(id, note) SELECT 1000000 + " + i + " * 1000 + x,"
+                    + " randomblob(2000) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000)"
+                    + " SELECT x FROM c)"));
+        }
+        FaultProxy proxy = processes.own(FaultProxy.to(primary.replicationPort()));
+        int snapshotChunk = 8;
+        proxy.flipNextFrame(snapshotChunk, (int) SEED);
+        AgentProcess agent = processes.startAgent("agent", primary, proxy.address(), TOKEN, List.of("snap"), List.of());
+        Deadline flipped = Deadline.after(Duration.ofSeconds(60));
+        while (count(agent, "CRC-32C mismatch") == 0) {
+            flipped.pause("seed " + SEED + ": the agent to reject the flipped snapshot chunk; log:\n" + agent.logTail());
+        }
+        proxy.cutNextFrame(snapshotChunk);
+        Deadline cut = Deadline.after(Duration.ofSeconds(60));
+        while (proxy.faultsApplied() < 2) {
+            cut.pause("seed " + SEED + ": the proxy to cut a frame of the second attempt");
+        }
+        agent.awaitReady(Duration.ofSeconds(120));
+        Convergence.await(primary, agent, "snap", Duration.ofSeconds(60), "seed " + SEED);
+        Optional<String> mismatch = Convergence.compareBank(primary, agent, "snap");
+        assertTrue(mismatch.isEmpty(), "seed " + SEED + ": " + mismatch.orElse(""));
+        assertTrue(Metrics.sum(primary.client().metrics(), "ferry_snapshots_total") >= 3,
+                "three snapshot attempts: the flipped one, the cut one and the good one");
+    }
+
     private static void awaitAcknowledged(BankWorkload workload, long more, String context) {
         long target = workload.acknowledgedCount() + more;
         Deadline deadline = Deadline.after(Duration.ofSeconds(120));

@@ -109,7 +109,12 @@ public final class FaultProxy implements AutoCloseable {
 
     /** The next primary-to-agent frame with a payload is cut in half and its connection closed. */
     public void cutNextFrame() {
-        pending.set(new FrameFault(true, -1, 0));
+        cutNextFrame(-1);
+    }
+
+    /** As {@link #cutNextFrame()}, for the next frame of {@code type} only (-1: any type). */
+    public void cutNextFrame(int type) {
+        pending.set(new FrameFault(true, type, 0));
     }
 
     /**
