@@ -1,5 +1,6 @@
 package dev.ferry.primary.stream;
 
+import dev.ferry.protocol.frame.GlobPattern;
 import dev.ferry.protocol.frame.AckFrame;
 import dev.ferry.protocol.frame.DatabaseAddedFrame;
 import dev.ferry.protocol.frame.DatabasePosition;

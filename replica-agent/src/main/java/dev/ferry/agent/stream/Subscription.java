@@ -1,5 +1,6 @@
 package dev.ferry.agent.stream;
 
+import dev.ferry.protocol.frame.GlobPattern;
 import java.util.List;
 import java.util.regex.Pattern;
 

@@ -1,4 +1,4 @@
-package dev.ferry.primary.stream;
+package dev.ferry.protocol.frame;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.ferry.primary.stream;
+package dev.ferry.protocol.frame;
 
 /**
  * SUBSCRIBE patterns: a database name, or a glob where {@code *} matches any run of characters
@@ -6,11 +6,11 @@ package dev.ferry.primary.stream;
  *
  * <p>Stateless and thread-safe.
  */
-final class GlobPattern {
+public final class GlobPattern {
     private GlobPattern() {}
 
     /** Whether {@code pattern} has a wildcard; one without is an exact database name. */
-    static boolean isGlob(String pattern) {
+    public static boolean isGlob(String pattern) {
         return pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0;
     }
 
@@ -18,7 +18,7 @@ final class GlobPattern {
      * Whether {@code name} matches {@code pattern}. Iterative with one backtrack point (the last
      * {@code *}), so a pattern of many stars costs O(pattern × name), never exponential time.
      */
-    static boolean matches(String pattern, String name) {
+    public static boolean matches(String pattern, String name) {
         int p = 0;
         int n = 0;
         int star = -1;
