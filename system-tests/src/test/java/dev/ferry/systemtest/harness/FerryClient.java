@@ -72,6 +72,15 @@ public final class FerryClient {
                 .build(), 201));
     }
 
+    /** {@code DELETE /v1/databases/{name}}, expecting 204. */
+    public void delete(String name) throws IOException, InterruptedException {
+        HttpRequest request = request(databasePath(name)).DELETE().build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 204) {
+            throw new UnexpectedResponseException("DELETE " + request.uri(), 204, response.statusCode(), response.body());
+        }
+    }
+
     /** {@code GET /v1/databases/{name}}. */
     public DatabaseState info(String name) throws IOException, InterruptedException {
         return DatabaseState.from(send(request(databasePath(name)).GET().build(), 200));

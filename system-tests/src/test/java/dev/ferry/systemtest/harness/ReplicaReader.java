@@ -26,9 +26,14 @@ public final class ReplicaReader implements AutoCloseable {
     /** What kind of stock SQLite reads. */
     public enum Kind { PYTHON_RO, PYTHON_RW, SHELL }
 
-    /** The reader's totals; {@code violations} and {@code errors} hold the first few of each. */
+    /**
+     * The reader's totals; {@code violations} and {@code errors} hold the first few of each.
+     * {@code brokenStates} counts reads with a wrong sum or a partial transfer, {@code seqBack} reads
+     * whose seq was below the highest seen before, {@code missingTable} errors saying a table does
+     * not exist.
+     */
     public record Summary(Kind kind, Path file, long reads, long lastSeq, List<String> violations, long violationCount,
-            List<String> errors, long errorCount) {
+            List<String> errors, long errorCount, long brokenStates, long seqBack, long missingTable) {
         public boolean clean() {
             return violationCount == 0 && errorCount == 0;
         }
@@ -64,6 +69,9 @@ public final class ReplicaReader implements AutoCloseable {
     private long lastSeq = -1;
     private long violationCount;
     private long errorCount;
+    private long brokenStates;
+    private long seqBack;
+    private long missingTable;
 
     private ReplicaReader(Kind kind, Path file) {
         this.kind = kind;
@@ -117,6 +125,9 @@ public final class ReplicaReader implements AutoCloseable {
     private synchronized void check(String line) {
         String[] parts = line.split("\\|");
         if (parts.length != 3) {
+            if (line.contains("no such table")) {
+                missingTable++;
+            }
             record(false, line);
             return;
         }
@@ -124,6 +135,12 @@ public final class ReplicaReader implements AutoCloseable {
         long sum = Long.parseLong(parts[0]);
         long seq = Long.parseLong(parts[1]);
         long history = Long.parseLong(parts[2]);
+        if (sum != BankWorkload.TOTAL || history != seq) {
+            brokenStates++;
+        }
+        if (seq < lastSeq) {
+            seqBack++;
+        }
         if (sum != BankWorkload.TOTAL) {
             record(true, "read " + reads + ": sum " + sum + " != " + BankWorkload.TOTAL + " at seq " + seq);
         }
@@ -176,7 +193,7 @@ public final class ReplicaReader implements AutoCloseable {
 
     public synchronized Summary summary() {
         return new Summary(kind, file, reads, lastSeq, List.copyOf(violations), violationCount, List.copyOf(errors),
-                errorCount);
+                errorCount, brokenStates, seqBack, missingTable);
     }
 
     @Override
