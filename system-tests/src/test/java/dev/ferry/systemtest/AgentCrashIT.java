@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * SIGKILL of an agent, and of the primary, under load.
  *
  * <p>Agent: after a seeded number of acknowledged transfers (0 to 120) the agent is killed with
- * SIGKILL and restarted on the same data directory while transfers continue and a python3 reader
+ * SIGKILL (in a seeded quarter of the rounds stopped with SIGTERM instead) and restarted on the same data directory while transfers continue and a python3 reader
  * keeps reading its replica. Each time it must resume from its position without a snapshot (the
  * primary's {@code ferry_snapshots_total} does not move: its log covers every position) and catch
  * up with the primary. At the end every replica equals the primary and the reader saw only
@@ -72,7 +72,13 @@ class AgentCrashIT {
                 while (workload.acknowledgedCount() < after) {
                     deadline.pause(context + ": acknowledged transfers to reach " + after);
                 }
-                agent.kill();
+                boolean graceful = random.nextInt(4) == 0;
+                context += graceful ? " (SIGTERM)" : " (SIGKILL)";
+                if (graceful) {
+                    assertTrue(agent.stop(), context + ": the agent did not exit within its shutdown timeout");
+                } else {
+                    agent.kill();
+                }
                 agent.start();
                 // Catch up with what the primary had when the agent came back.
                 for (String db : DATABASES) {
