@@ -97,9 +97,13 @@ class PrimaryCrashIT {
         assertTrue(restoredLatest.output().contains(livePosition), crash.context("restore latest")
                 + ": expected position " + livePosition + " of the live database in the output:\n"
                 + restoredLatest.output());
-        for (int i = 0; i < RESTORED_TXIDS; i++) {
-            // txid 1 creates the database and txid 2 the table; earlier txids have no table to read.
-            long txid = 2 + (long) random.nextInt((int) Math.max(1, latestTxid - 1));
+        // txid 1 creates the database and txid 2 the table; earlier txids have no table to read.
+        // Distinct txids: each restore writes its own output file, and restore never overwrites.
+        java.util.Set<Long> txids = new java.util.LinkedHashSet<>();
+        while (txids.size() < Math.min(RESTORED_TXIDS, latestTxid - 1)) {
+            txids.add(2 + (long) random.nextInt((int) Math.max(1, latestTxid - 1)));
+        }
+        for (long txid : txids) {
             Restored restored = restore(primary, Long.toString(txid), crash);
             crash.ledger.checkAsOf(crash.context("restore --txid " + txid), txid, restored.rows());
         }
