@@ -256,14 +256,24 @@ public final class Catalog implements AutoCloseable {
         }
     }
 
-    /** A writer fail-stopped: drop the handle so the next use reopens through recovery. */
+    /**
+     * A writer fail-stopped: close the handle, then drop it so the next use reopens through
+     * recovery. Both happen under the name's lock, so a reopen never runs while the failed
+     * handle's SQLite connections and file channel are still open (closing that channel later
+     * would drop the POSIX locks the new handle's SQLite holds on the same file). Until then,
+     * requests that find the failed handle are refused at once by its stopped writer.
+     */
     private void onFatal(PrimaryDatabase db) {
-        open.remove(db.name(), db);
         openExecutor.execute(() -> {
+            ReentrantLock lock = lockFor(db.name());
+            lock.lock();
             try {
                 db.close();
             } catch (IOException e) {
                 log.warn("close of failed database {}: {}", db.name(), e.getMessage());
+            } finally {
+                open.remove(db.name(), db);
+                lock.unlock();
             }
         });
     }

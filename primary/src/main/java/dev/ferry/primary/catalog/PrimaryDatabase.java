@@ -62,6 +62,7 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
     private final CatalogListener listener;
     private final FileChannel dbFile;
     private final AtomicInteger checkpointHolds = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile DatabaseInfo info;
     private long pagesSinceCheckpoint;
 
@@ -255,6 +256,10 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
      */
     @Override
     public void close() throws IOException {
+        // Idempotent: a fail-stopped handle may be closed by its recovery task and by a delete.
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         writer.close();
         boolean clean = !writer.isFailed();
         IOException failure = null;

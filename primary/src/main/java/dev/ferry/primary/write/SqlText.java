@@ -16,17 +16,10 @@ import java.util.List;
 public final class SqlText {
     private final List<String> parameterNames;
     private final boolean hasTrailingStatement;
-    private final String firstKeyword;
 
-    private SqlText(List<String> parameterNames, boolean hasTrailingStatement, String firstKeyword) {
+    private SqlText(List<String> parameterNames, boolean hasTrailingStatement) {
         this.parameterNames = parameterNames;
         this.hasTrailingStatement = hasTrailingStatement;
-        this.firstKeyword = firstKeyword;
-    }
-
-    /** The first word of the statement, upper-cased ("" if none), after comments and blanks. */
-    public String firstKeyword() {
-        return firstKeyword;
     }
 
     /** Parameter names by index (index 1 at position 0); null for a positional parameter. */
@@ -40,7 +33,6 @@ public final class SqlText {
     }
 
     public static SqlText scan(String sql) {
-        String first = firstWord(sql);
         List<String> names = new ArrayList<>();
         int n = sql.length();
         int i = 0;
@@ -57,7 +49,7 @@ public final class SqlText {
                     i = skipped;
                     continue;
                 }
-                return new SqlText(names, true, first);
+                return new SqlText(names, true);
             }
             int skipped = skipComment(sql, i);
             if (skipped > i) {
@@ -98,10 +90,14 @@ public final class SqlText {
                 i++;
             }
         }
-        return new SqlText(names, false, first);
+        return new SqlText(names, false);
     }
 
-    private static String firstWord(String sql) {
+    /**
+     * The first word of {@code sql}, upper-cased ("" if none), after comments and blanks; reads
+     * only the start of the text, so the writer can route a request without a full scan.
+     */
+    public static String firstKeyword(String sql) {
         int i = 0;
         int n = sql.length();
         while (i < n) {

@@ -182,7 +182,7 @@ public final class Writer implements AutoCloseable {
 
     private static boolean isVacuum(WriteRequest r) {
         for (Statement st : r.statements()) {
-            if (SqlText.scan(st.sql()).firstKeyword().equals("VACUUM")) {
+            if (SqlText.firstKeyword(st.sql()).equals("VACUUM")) {
                 return true;
             }
         }
