@@ -43,7 +43,8 @@ final class Api {
     private final Counter writesFailed;
     private final IngestApi ingestApi;
 
-    Api(Catalog catalog, Executor adminExecutor, ReplicaTracker replicas, PrometheusMeterRegistry registry) {
+    Api(Catalog catalog, Executor adminExecutor, ReplicaTracker replicas, PrometheusMeterRegistry registry,
+        IngestLimits ingestLimits) {
         this.catalog = catalog;
         this.adminExecutor = adminExecutor;
         this.replicas = replicas;
@@ -53,7 +54,7 @@ final class Api {
                 .publishPercentileHistogram(false).register(registry);
         this.writesOk = writeCounter(registry, "ok");
         this.writesFailed = writeCounter(registry, "error");
-        this.ingestApi = new IngestApi(catalog, IngestLimits.DEFAULTS);
+        this.ingestApi = new IngestApi(catalog, ingestLimits);
     }
 
     private static Counter writeCounter(PrometheusMeterRegistry registry, String outcome) {
