@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * request. One commit, one capture and one log fsync then serve the whole batch, and every
  * request in it is answered with the same txid.
  *
+ * <p>A request is either an {@code execute} request's statements or Java work
+ * ({@link #submitWork}, e.g. an ingest: DDL and inserts); both run inside their own savepoint.
+ *
  * <h2>Durability order, per batch</h2>
  * <ol>
  *   <li>BEGIN IMMEDIATE; per request SAVEPOINT … RELEASE (or ROLLBACK TO and answer 400);</li>
