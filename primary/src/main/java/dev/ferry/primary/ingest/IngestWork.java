@@ -17,9 +17,9 @@ import java.util.Map;
  * DDL and every insert commit together or not at all:
  *
  * <ol>
- *   <li>If no table has the name: {@code CREATE TABLE t ("id" INTEGER PRIMARY KEY, field TYPE, …)}
- *       with the fields in request order.
- *   <li>If a view, index or trigger has it: 409.
+ *   <li>If no table, view or index has the name: {@code CREATE TABLE t ("id" INTEGER PRIMARY KEY,
+ *       field TYPE, …)} with the fields in request order.
+ *   <li>If a view or index has it: 409.
  *   <li>Otherwise every declared field that is already a column must have the same ingest type
  *       (read back from the column's declared type), or the request is a 409 naming the column,
  *       the existing type and the requested type; every other field becomes a new column

@@ -12,7 +12,7 @@ import java.util.Locale;
  * request's savepoint. Refused unless:
  *
  * <ol>
- *   <li>the table exists (404) and is a table (409);
+ *   <li>the table exists (404) and is a table, not a view or index (409);
  *   <li>the column exists and is an ingest timestamp, declared {@code TIMESTAMP_MS} (400).
  * </ol>
  *

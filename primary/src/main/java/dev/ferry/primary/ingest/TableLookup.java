@@ -16,15 +16,18 @@ import java.util.Map;
  * without case, as SQLite compares them.
  */
 final class TableLookup {
-    /** A schema object: its name as stored and its type ("table", "view", "index", "trigger"). */
+    /** A schema object: its name as stored and its type ("table", "view" or "index"). */
     record Found(String name, String type) {}
 
     private TableLookup() {}
 
-    /** The table, view, index or trigger called {@code name} in any case; null if there is none. */
+    /**
+     * The table, view or index called {@code name} in any case (they share one namespace; triggers
+     * have their own, so a trigger may have a table's name); null if there is none.
+     */
     static Found find(Connection connection, String name) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT name, type FROM sqlite_schema WHERE name = ? COLLATE NOCASE")) {
+                "SELECT name, type FROM sqlite_schema WHERE name = ? COLLATE NOCASE AND type IN ('table', 'view', 'index')")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? new Found(rs.getString(1), rs.getString(2)) : null;

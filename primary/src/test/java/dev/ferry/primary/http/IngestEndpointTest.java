@@ -81,6 +81,32 @@ class IngestEndpointTest {
     }
 
     @Test
+    void ingest_nameOfATriggerOrView_triggerIgnoredViewConflicts() {
+        api.execute("db", "[\"CREATE TABLE a(x)\", \"CREATE TRIGGER dogs AFTER INSERT ON a BEGIN SELECT 1; END\","
+                + " \"CREATE VIEW cats AS SELECT 1 AS x\"]");
+
+        Reply dogs = ingest(DOGS + "[{\"name\": \"rex\"}]}");
+        Reply cats = ingest("{\"table\": \"Cats\", \"schema\": {\"name\": \"string\"}, \"rows\": []}");
+
+        assertEquals(200, dogs.status(), dogs.raw().body());
+        assertTrue(dogs.body().get("created_table").asBoolean());
+        assertEquals(409, cats.status(), cats.raw().body());
+        assertEquals("'cats' is a view, not a table", cats.error());
+    }
+
+    @Test
+    void ingest_existingTableInOtherCase_grownNotCreated() {
+        ingest(DOGS + "[]}");
+
+        Reply reply = ingest("{\"table\": \"DOGS\", \"schema\": {\"Name\": \"string\", \"age\": \"int\"},"
+                + " \"rows\": [{\"Name\": \"rex\", \"age\": 3}]}");
+
+        assertEquals(200, reply.status(), reply.raw().body());
+        assertEquals("[\"age\"]", reply.body().get("added_columns").toString());
+        assertEquals("[[\"rex\",3]]", api.query("db", "SELECT name, age FROM dogs").get("rows").toString());
+    }
+
+    @Test
     void retention_deletesOlderRowsKeepsNullAndNewer() {
         ingest(DOGS + "[{\"name\": \"old\", \"seen\": \"2026-10-01T00:00:00Z\"},"
                 + " {\"name\": \"new\", \"seen\": \"2026-11-02T00:00:00Z\"}, {\"name\": \"never\"}]}");
