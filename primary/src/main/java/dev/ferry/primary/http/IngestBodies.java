@@ -23,6 +23,8 @@ final class IngestBodies {
                 out.writeStartObject();
                 out.writeStringField("name", table.name());
                 writeColumns(out, table.columns());
+                out.writeBooleanField("without_rowid", table.withoutRowid());
+                out.writeBooleanField("strict", table.strict());
                 out.writeStringField("sql", table.sql());
                 out.writeEndObject();
             }

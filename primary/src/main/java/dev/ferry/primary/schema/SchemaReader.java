@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * Describes a database with SQLite's own introspection: {@code sqlite_schema} for the objects and
  * their SQL, {@code pragma_table_xinfo} for columns (of tables and views), {@code pragma_index_list}
- * and {@code pragma_index_info} for indexes. Objects whose names start with {@code sqlite_} (SQLite's
+ * and {@code pragma_index_info} for indexes, {@code pragma_table_list} for the WITHOUT ROWID and STRICT flags. Objects whose names start with {@code sqlite_} (SQLite's
  * internal tables and its automatic indexes' names aside) are left out, as SQLite reserves them.
  *
  * <p>Runs on the caller's connection inside the caller's read transaction, so the whole description
@@ -33,16 +33,18 @@ public final class SchemaReader implements ConnectionWork<DatabaseSchema> {
         List<TriggerSchema> triggers = new ArrayList<>();
         List<IndexSchema> indexes = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT type, name, tbl_name, sql FROM sqlite_schema"
-                        + " WHERE type IN ('table', 'view', 'trigger') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
-                        + " ORDER BY name");
+                "SELECT s.type, s.name, s.tbl_name, s.sql, l.wr, l.strict FROM sqlite_schema AS s"
+                        + " LEFT JOIN pragma_table_list AS l ON l.schema = 'main' AND l.name = s.name"
+                        + " WHERE s.type IN ('table', 'view', 'trigger') AND s.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+                        + " ORDER BY s.name");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 String type = rs.getString(1);
                 String name = rs.getString(2);
                 String sql = rs.getString(4);
                 switch (type) {
-                    case "table" -> tables.add(new TableSchema(name, sql, columns(connection, name)));
+                    case "table" -> tables.add(new TableSchema(name, sql, columns(connection, name), rs.getInt(5) != 0,
+                            rs.getInt(6) != 0));
                     case "view" -> views.add(new ViewSchema(name, sql, columns(connection, name)));
                     default -> triggers.add(new TriggerSchema(name, rs.getString(3), sql));
                 }

@@ -138,6 +138,8 @@ class IngestEndpointTest {
     @Test
     void schema_tablesIndexesViewsTriggers() {
         api.execute("db", "[\"CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT 'x', code TEXT UNIQUE)\","
+                + " \"CREATE TABLE u(id INTEGER PRIMARY KEY AUTOINCREMENT, k TEXT) STRICT\","
+                + " \"CREATE TABLE w(k TEXT PRIMARY KEY) WITHOUT ROWID\","
                 + " \"CREATE INDEX t_name ON t(name, id)\", \"CREATE VIEW v AS SELECT name FROM t\","
                 + " \"CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END\"]");
 
@@ -150,12 +152,24 @@ class IngestEndpointTest {
                 + "\"primary_key\":0,\"generated\":null},{\"name\":\"code\",\"type\":\"TEXT\",\"nullable\":true,"
                 + "\"default\":null,\"primary_key\":0,\"generated\":null}]",
                 body.get("tables").get(0).get("columns").toString());
-        assertEquals(2, body.get("indexes").size(), body.toString());
+        assertEquals("[\"t\",\"u\",\"w\"]", names(body.get("tables")), "sqlite_sequence is left out");
+        assertEquals(false, body.get("tables").get(1).get("without_rowid").asBoolean());
+        assertEquals(true, body.get("tables").get(1).get("strict").asBoolean());
+        assertEquals(true, body.get("tables").get(2).get("without_rowid").asBoolean());
+        assertEquals(false, body.get("tables").get(2).get("strict").asBoolean());
+        assertEquals("[\"sqlite_autoindex_t_1\",\"sqlite_autoindex_w_1\",\"t_name\"]", names(body.get("indexes")));
+        assertEquals("primary_key", body.get("indexes").get(1).get("origin").asText());
         assertEquals("sqlite_autoindex_t_1", body.get("indexes").get(0).get("name").asText());
         assertEquals("unique", body.get("indexes").get(0).get("origin").asText());
-        assertEquals("[\"name\",\"id\"]", body.get("indexes").get(1).get("columns").toString());
+        assertEquals("[\"name\",\"id\"]", body.get("indexes").get(2).get("columns").toString());
         assertEquals("v", body.get("views").get(0).get("name").asText());
         assertEquals("tr", body.get("triggers").get(0).get("name").asText());
         assertEquals(api.get("/v1/databases/db").body().get("txid").asLong(), body.get("txid").asLong());
+    }
+
+    private static String names(JsonNode array) {
+        StringBuilder out = new StringBuilder("[");
+        array.forEach(node -> out.append(out.length() == 1 ? "" : ",").append('"').append(node.get("name").asText()).append('"'));
+        return out.append(']').toString();
     }
 }
