@@ -54,7 +54,7 @@ final class Api {
                 .publishPercentileHistogram(false).register(registry);
         this.writesOk = writeCounter(registry, "ok");
         this.writesFailed = writeCounter(registry, "error");
-        this.ingestApi = new IngestApi(catalog, ingestLimits);
+        this.ingestApi = new IngestApi(catalog, ingestLimits, registry);
     }
 
     private static Counter writeCounter(PrometheusMeterRegistry registry, String outcome) {

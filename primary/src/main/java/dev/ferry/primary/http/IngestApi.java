@@ -9,6 +9,8 @@ import dev.ferry.primary.ingest.IngestWork;
 import dev.ferry.primary.ingest.RetentionRequest;
 import dev.ferry.primary.ingest.RetentionWork;
 import dev.ferry.primary.schema.SchemaReader;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.concurrent.CompletableFuture;
@@ -24,10 +26,22 @@ import java.util.concurrent.CompletableFuture;
 final class IngestApi {
     private final Catalog catalog;
     private final IngestLimits limits;
+    private final Counter ingestsOk;
+    private final Counter ingestsFailed;
+    private final Counter rowsIngested;
 
-    IngestApi(Catalog catalog, IngestLimits limits) {
+    IngestApi(Catalog catalog, IngestLimits limits, MeterRegistry registry) {
         this.catalog = catalog;
         this.limits = limits;
+        this.ingestsOk = ingestCounter(registry, "ok");
+        this.ingestsFailed = ingestCounter(registry, "error");
+        this.rowsIngested = Counter.builder("ferry.ingest.rows").description("Rows inserted by ingest requests")
+                .register(registry);
+    }
+
+    private static Counter ingestCounter(MeterRegistry registry, String outcome) {
+        return Counter.builder("ferry.ingests").description("Ingest requests that reached a database's writer")
+                .tag("outcome", outcome).register(registry);
     }
 
     CompletableFuture<ApiResponse> schema(String database) {
@@ -38,6 +52,14 @@ final class IngestApi {
     CompletableFuture<ApiResponse> ingest(String database, ByteBuf body) throws ApiException, IngestRejectedException {
         IngestBatch batch = IngestRequestParser.parse(Json.parse(body), limits);
         return catalog.write(database, new IngestWork(batch))
+                .whenComplete((done, failure) -> {
+                    if (failure == null) {
+                        ingestsOk.increment();
+                        rowsIngested.increment(done.value().rows());
+                    } else {
+                        ingestsFailed.increment();
+                    }
+                })
                 .thenApply(done -> ApiResponse.of(HttpResponseStatus.OK, IngestBodies.ingested(done.value(), done.txid())));
     }
 

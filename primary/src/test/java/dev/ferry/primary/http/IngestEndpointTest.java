@@ -37,7 +37,7 @@ class IngestEndpointTest {
     }
 
     @Test
-    void ingest_newTable_createsTypedTableAndAnswersRowsAndTxid() {
+    void ingest_newTable_createsTypedTableAndAnswersRowsAndTxid() throws Exception {
         Reply reply = ingest(DOGS + "[{\"name\": \"rex\", \"weight\": 30, \"seen\": \"2026-11-01T00:00:00Z\"},"
                 + " {\"name\": \"fido\"}]}");
 
@@ -48,6 +48,11 @@ class IngestEndpointTest {
         JsonNode rows = api.query("db", "SELECT id, name, weight, seen FROM dogs ORDER BY id");
         assertEquals("[[1,\"rex\",30,1793491200000],[2,\"fido\",null,null]]", rows.get("rows").toString());
         assertEquals("[\"INTEGER\",\"TEXT\",\"INTEGER\",\"TIMESTAMP_MS\"]", rows.get("types").toString());
+        String metrics = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(api.uri("/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(metrics.contains("ferry_ingest_rows_total 2.0"), metrics);
+        assertTrue(metrics.contains("ferry_ingests_total{outcome=\"ok\"} 1.0"), metrics);
     }
 
     @Test
