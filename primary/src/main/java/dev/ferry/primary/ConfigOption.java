@@ -14,6 +14,7 @@ enum ConfigOption {
     HTTP_PORT("http-port", "8080"),
     REPLICATION_PORT("replication-port", "7070"),
     MAX_BODY_BYTES("max-body-bytes", "16MiB"),
+    MAX_INGEST_ROWS("max-ingest-rows", "10000"),
     SHUTDOWN_TIMEOUT_MS("shutdown-timeout-ms", "10000"),
     TOKEN("token", "");
 

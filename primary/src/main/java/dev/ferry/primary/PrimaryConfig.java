@@ -26,9 +26,10 @@ import java.util.regex.Pattern;
  * @param maxBodyBytes largest request body accepted; larger ones get a 413
  * @param shutdownTimeoutMs how long shutdown waits for requests in flight
  * @param token the token replica agents must present; empty for none
+ * @param maxIngestRows most rows one ingest request may carry; more get a 413
  */
 record PrimaryConfig(Path dataDir, String bind, int httpPort, int replicationPort, int maxBodyBytes, long shutdownTimeoutMs,
-                     String token) {
+                     String token, int maxIngestRows) {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB)?", Pattern.CASE_INSENSITIVE);
 
     /**
@@ -50,7 +51,8 @@ record PrimaryConfig(Path dataDir, String bind, int httpPort, int replicationPor
                 port(sources.get(ConfigOption.REPLICATION_PORT)),
                 bytes(sources.get(ConfigOption.MAX_BODY_BYTES)),
                 millis(sources.get(ConfigOption.SHUTDOWN_TIMEOUT_MS)),
-                token(sources.get(ConfigOption.TOKEN)));
+                token(sources.get(ConfigOption.TOKEN)),
+                count(sources.get(ConfigOption.MAX_INGEST_ROWS)));
         if (config.httpPort != 0 && config.httpPort == config.replicationPort) {
             throw new InvalidConfigException("--http-port and --replication-port are both " + config.httpPort
                     + "; they must differ");
@@ -71,7 +73,7 @@ record PrimaryConfig(Path dataDir, String bind, int httpPort, int replicationPor
     public String toString() {
         return "PrimaryConfig[dataDir=" + dataDir + ", bind=" + bind + ", httpPort=" + httpPort + ", replicationPort="
                 + replicationPort + ", maxBodyBytes=" + maxBodyBytes + ", shutdownTimeoutMs=" + shutdownTimeoutMs
-                + ", token=" + (token.isEmpty() ? "none" : "(set)") + "]";
+                + ", token=" + (token.isEmpty() ? "none" : "(set)") + ", maxIngestRows=" + maxIngestRows + "]";
     }
 
     /** A raw value and where it came from ("--http-port", "FERRY_HTTP_PORT", "http-port in FILE", "default"). */
@@ -168,6 +170,16 @@ record PrimaryConfig(Path dataDir, String bind, int httpPort, int replicationPor
                     + dev.ferry.protocol.Limits.MAX_TOKEN_BYTES + " bytes");
         }
         return token;
+    }
+
+    /** A count from 1 to Integer.MAX_VALUE. */
+    private static int count(Sourced raw) throws InvalidConfigException {
+        String rule = "must be a whole number from 1 to " + Integer.MAX_VALUE;
+        long value = number(raw, rule);
+        if (value < 1 || value > Integer.MAX_VALUE) {
+            throw raw.invalid(rule);
+        }
+        return (int) value;
     }
 
     private static long millis(Sourced raw) throws InvalidConfigException {

@@ -2,6 +2,7 @@ package dev.ferry.primary;
 
 import dev.ferry.primary.catalog.Catalog;
 import dev.ferry.primary.http.HttpServer;
+import dev.ferry.primary.ingest.IngestLimits;
 import dev.ferry.primary.stream.ReplicationServer;
 import dev.ferry.primary.stream.ReplicationSettings;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -48,7 +49,8 @@ final class PrimaryServer implements AutoCloseable {
             replication = ReplicationServer.start(config.replicationAddress(), catalog, new ReplicationSettings(
                     config.token(), ReplicationSettings.DEFAULT_HEARTBEAT_INTERVAL_MS, "ferry-primary",
                     config.shutdownTimeoutMs(), ReplicationSettings.DEFAULT_SNAPSHOT_STALL_MS), registry);
-            http = HttpServer.start(config.httpAddress(), config.maxBodyBytes(), catalog, replication.tracker(), registry);
+            http = HttpServer.start(config.httpAddress(), config.maxBodyBytes(), catalog, replication.tracker(), registry,
+                    new IngestLimits(config.maxIngestRows()));
         } catch (IOException | RuntimeException | InterruptedException e) {
             if (replication != null) {
                 replication.shutdown();

@@ -59,6 +59,10 @@ final class ServeCommand implements Callable<Integer> {
                     + " Env FERRY_MAX_BODY_BYTES. Default 16MiB.")
     private String maxBodyBytes;
 
+    @Option(names = "--max-ingest-rows", paramLabel = "N",
+            description = "Most rows one ingest request may carry; more get 413. Env FERRY_MAX_INGEST_ROWS. Default 10000.")
+    private String maxIngestRows;
+
     @Option(names = "--shutdown-timeout-ms", paramLabel = "MS",
             description = "On SIGTERM, how long to wait for requests in flight before closing connections."
                     + " Env FERRY_SHUTDOWN_TIMEOUT_MS. Default 10000.")
@@ -110,6 +114,7 @@ final class ServeCommand implements Callable<Integer> {
         putIfSet(flags, ConfigOption.HTTP_PORT, httpPort);
         putIfSet(flags, ConfigOption.REPLICATION_PORT, replicationPort);
         putIfSet(flags, ConfigOption.MAX_BODY_BYTES, maxBodyBytes);
+        putIfSet(flags, ConfigOption.MAX_INGEST_ROWS, maxIngestRows);
         putIfSet(flags, ConfigOption.SHUTDOWN_TIMEOUT_MS, shutdownTimeoutMs);
         putIfSet(flags, ConfigOption.TOKEN, token);
         return flags;

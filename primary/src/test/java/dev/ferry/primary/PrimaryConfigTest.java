@@ -28,7 +28,7 @@ class PrimaryConfigTest {
     void resolve_nothingSet_defaults() throws Exception {
         PrimaryConfig config = PrimaryConfig.resolve(flags, env);
 
-        assertEquals(new PrimaryConfig(Path.of("./ferry-data"), "127.0.0.1", 8080, 7070, 16 << 20, 10_000, ""), config);
+        assertEquals(new PrimaryConfig(Path.of("./ferry-data"), "127.0.0.1", 8080, 7070, 16 << 20, 10_000, "", 10_000), config);
     }
 
     @Test
@@ -59,9 +59,9 @@ class PrimaryConfigTest {
     void resolve_everyOptionFromYaml_allRead() throws Exception {
         Path data = dir.resolve("data");
         flags.put(ConfigOption.CONFIG, yaml("data-dir: " + data + "\nbind: 0.0.0.0\nhttp-port: 0\nreplication-port: 0\n"
-                + "max-body-bytes: 512KiB\nshutdown-timeout-ms: 250\ntoken: from-yaml\n").toString());
+                + "max-body-bytes: 512KiB\nshutdown-timeout-ms: 250\ntoken: from-yaml\nmax-ingest-rows: 500\n").toString());
 
-        assertEquals(new PrimaryConfig(data, "0.0.0.0", 0, 0, 512 << 10, 250, "from-yaml"),
+        assertEquals(new PrimaryConfig(data, "0.0.0.0", 0, 0, 512 << 10, 250, "from-yaml", 500),
                 PrimaryConfig.resolve(flags, env));
     }
 
@@ -71,8 +71,18 @@ class PrimaryConfigTest {
         env.putAll(Map.of("FERRY_DATA_DIR", data.toString(), "FERRY_BIND", "::1", "FERRY_HTTP_PORT", "18080",
                 "FERRY_REPLICATION_PORT", "17070", "FERRY_MAX_BODY_BYTES", "1048576", "FERRY_SHUTDOWN_TIMEOUT_MS", "0"));
         env.put("FERRY_TOKEN", "from-env");
+        env.put("FERRY_MAX_INGEST_ROWS", "7");
 
-        assertEquals(new PrimaryConfig(data, "::1", 18080, 17070, 1 << 20, 0, "from-env"), PrimaryConfig.resolve(flags, env));
+        assertEquals(new PrimaryConfig(data, "::1", 18080, 17070, 1 << 20, 0, "from-env", 7), PrimaryConfig.resolve(flags, env));
+    }
+
+    @Test
+    void resolve_maxIngestRowsZero_rejectedNamingTheRule() {
+        flags.put(ConfigOption.MAX_INGEST_ROWS, "0");
+
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> PrimaryConfig.resolve(flags, env));
+        assertEquals("invalid max-ingest-rows '0' (from --max-ingest-rows): must be a whole number from 1 to 2147483647",
+                e.getMessage());
     }
 
     @Test
@@ -213,7 +223,7 @@ class PrimaryConfigTest {
 
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> PrimaryConfig.resolve(flags, env));
         assertEquals("config file " + file + ": unknown option 'http_port'; known options: data-dir, bind, http-port,"
-                + " replication-port, max-body-bytes, shutdown-timeout-ms, token", e.getMessage());
+                + " replication-port, max-body-bytes, max-ingest-rows, shutdown-timeout-ms, token", e.getMessage());
     }
 
     @Test

@@ -53,7 +53,7 @@ class PrimaryServerTest {
     }
 
     private PrimaryConfig config() {
-        return new PrimaryConfig(dataDir, "127.0.0.1", 0, 0, 1 << 20, 5_000, "");
+        return new PrimaryConfig(dataDir, "127.0.0.1", 0, 0, 1 << 20, 5_000, "", 10_000);
     }
 
     private HttpResponse<String> get(int port, String path) throws Exception {

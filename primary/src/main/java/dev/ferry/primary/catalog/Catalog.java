@@ -2,6 +2,8 @@ package dev.ferry.primary.catalog;
 
 import dev.ferry.primary.fileops.FileOps;
 import dev.ferry.primary.log.LogReader;
+import dev.ferry.primary.write.AtTxid;
+import dev.ferry.primary.write.ConnectionWork;
 import dev.ferry.primary.write.ExecuteResult;
 import dev.ferry.primary.write.QueryResult;
 import dev.ferry.primary.write.Statement;
@@ -208,6 +210,19 @@ public final class Catalog implements AutoCloseable {
 
     public CompletableFuture<QueryResult> query(String name, Statement statement) {
         return withDatabase(name).thenCompose(db -> db.query(statement, queryExecutor));
+    }
+
+    /**
+     * Runs Java work on the database's writer connection inside its own savepoint of a group
+     * commit (see {@code Writer#submitWork}): atomic, answered with the txid once durable.
+     */
+    public <T> CompletableFuture<AtTxid<T>> write(String name, ConnectionWork<T> work) {
+        return withDatabase(name).thenCompose(db -> db.write(work));
+    }
+
+    /** Runs Java work on the database's read-only connection in one read transaction, on the query executor. */
+    public <T> CompletableFuture<AtTxid<T>> read(String name, ConnectionWork<T> work) {
+        return withDatabase(name).thenCompose(db -> db.read(work, queryExecutor));
     }
 
     /** The open handle if there is one (no blocking), else opens it on the open executor. */

@@ -5,7 +5,9 @@ import dev.ferry.primary.capture.ChangesetBuilder;
 import dev.ferry.primary.capture.WalReader;
 import dev.ferry.primary.capture.WalTransaction;
 import dev.ferry.primary.log.ReplicationLog;
+import dev.ferry.primary.write.AtTxid;
 import dev.ferry.primary.write.CommitLog;
+import dev.ferry.primary.write.ConnectionWork;
 import dev.ferry.primary.write.ExecuteResult;
 import dev.ferry.primary.write.QueryResult;
 import dev.ferry.primary.write.Statement;
@@ -146,6 +148,40 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
                 return runQuery(statement);
             } catch (StatementFailedException e) {
                 throw new java.util.concurrent.CompletionException(e);
+            }
+        }, executor);
+    }
+
+    /** Runs Java work on the writer connection inside its own savepoint of a group commit. */
+    <T> CompletableFuture<AtTxid<T>> write(ConnectionWork<T> work) {
+        return writer.submitWork(work);
+    }
+
+    /**
+     * Runs Java work on the read-only connection in its own read transaction, on {@code executor},
+     * and answers the txid as {@link #runQuery} does.
+     */
+    <T> CompletableFuture<AtTxid<T>> read(ConnectionWork<T> work, Executor executor) {
+        return CompletableFuture.supplyAsync(() -> {
+            synchronized (queryLock) {
+                try {
+                    try (java.sql.Statement st = readerConnection.createStatement()) {
+                        st.execute("BEGIN");
+                        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_schema")) {
+                            rs.next();
+                        }
+                    }
+                    long txid = writer.txidUpperBound();
+                    try {
+                        return new AtTxid<>(work.run(readerConnection), txid);
+                    } finally {
+                        try (java.sql.Statement st = readerConnection.createStatement()) {
+                            st.execute("COMMIT");
+                        }
+                    }
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
             }
         }, executor);
     }

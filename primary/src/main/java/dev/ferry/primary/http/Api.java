@@ -5,6 +5,8 @@ import dev.ferry.primary.catalog.CreateOptions;
 import dev.ferry.primary.catalog.DatabaseInfo;
 import dev.ferry.primary.catalog.DatabaseName;
 import dev.ferry.primary.catalog.InvalidDatabaseNameException;
+import dev.ferry.primary.ingest.IngestLimits;
+import dev.ferry.primary.ingest.IngestRejectedException;
 import dev.ferry.primary.stream.ReplicaStatus;
 import dev.ferry.primary.stream.ReplicaTracker;
 import dev.ferry.primary.write.Statement;
@@ -39,8 +41,10 @@ final class Api {
     private final Timer writes;
     private final Counter writesOk;
     private final Counter writesFailed;
+    private final IngestApi ingestApi;
 
-    Api(Catalog catalog, Executor adminExecutor, ReplicaTracker replicas, PrometheusMeterRegistry registry) {
+    Api(Catalog catalog, Executor adminExecutor, ReplicaTracker replicas, PrometheusMeterRegistry registry,
+        IngestLimits ingestLimits) {
         this.catalog = catalog;
         this.adminExecutor = adminExecutor;
         this.replicas = replicas;
@@ -50,6 +54,7 @@ final class Api {
                 .publishPercentileHistogram(false).register(registry);
         this.writesOk = writeCounter(registry, "ok");
         this.writesFailed = writeCounter(registry, "error");
+        this.ingestApi = new IngestApi(catalog, ingestLimits, registry);
     }
 
     private static Counter writeCounter(PrometheusMeterRegistry registry, String outcome) {
@@ -65,7 +70,7 @@ final class Api {
         CompletableFuture<ApiResponse> answer;
         try {
             answer = dispatch(Router.route(method, uri), body);
-        } catch (ApiException | InvalidDatabaseNameException | RuntimeException e) {
+        } catch (ApiException | InvalidDatabaseNameException | IngestRejectedException | RuntimeException e) {
             // A RuntimeException here is a synchronous failure of the catalog or a saturated admin
             // executor; it is answered like any other failure.
             answer = CompletableFuture.failedFuture(e);
@@ -74,7 +79,7 @@ final class Api {
     }
 
     private CompletableFuture<ApiResponse> dispatch(Route route, ByteBuf body)
-            throws ApiException, InvalidDatabaseNameException {
+            throws ApiException, InvalidDatabaseNameException, IngestRejectedException {
         return switch (route.endpoint()) {
             case HEALTH -> CompletableFuture.completedFuture(ApiResponse.of(HttpResponseStatus.OK, ResponseBodies.health()));
             // Off the event loop: the replica lag gauges read the log.
@@ -85,6 +90,9 @@ final class Api {
             case DELETE_DATABASE -> delete(DatabaseName.check(route.database()));
             case EXECUTE -> execute(DatabaseName.check(route.database()), RequestBodies.statements(body));
             case QUERY -> query(DatabaseName.check(route.database()), RequestBodies.query(body));
+            case SCHEMA -> ingestApi.schema(DatabaseName.check(route.database()));
+            case INGEST -> ingestApi.ingest(DatabaseName.check(route.database()), body);
+            case INGEST_RETENTION -> ingestApi.retention(DatabaseName.check(route.database()), body);
         };
     }
 

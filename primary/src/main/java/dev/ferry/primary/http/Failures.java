@@ -4,6 +4,7 @@ import dev.ferry.primary.catalog.DatabaseExistsException;
 import dev.ferry.primary.catalog.DatabaseUnavailableException;
 import dev.ferry.primary.catalog.InvalidDatabaseNameException;
 import dev.ferry.primary.catalog.UnknownDatabaseException;
+import dev.ferry.primary.ingest.IngestRejectedException;
 import dev.ferry.primary.write.StatementFailedException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.concurrent.CompletionException;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
  *   <li>refused request (route, method, body shape) → its own status (400, 404, 405);
  *   <li>invalid database name → 400; unknown database → 404; existing database → 409;
  *   <li>failed statement → 400 with the statement's index;
+ *   <li>refused ingest or retention → 400 (invalid), 404 (no such table), 409 (type conflict), 413 (too many rows);
  *   <li>unavailable database → 503; admin executor saturated → 503;
  *   <li>anything else → 500, logged with its cause; the client gets no internals.
  * </ol>
@@ -38,6 +40,9 @@ final class Failures {
         if (cause instanceof StatementFailedException) {
             StatementFailedException failed = (StatementFailedException) cause;
             return error(HttpResponseStatus.BAD_REQUEST, failed.getMessage(), failed.statementIndex());
+        }
+        if (cause instanceof IngestRejectedException refused) {
+            return error(IngestStatus.of(refused.reason()), refused.getMessage(), null);
         }
         if (cause instanceof InvalidDatabaseNameException) {
             return error(HttpResponseStatus.BAD_REQUEST, cause.getMessage(), null);

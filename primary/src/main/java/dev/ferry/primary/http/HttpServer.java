@@ -1,6 +1,7 @@
 package dev.ferry.primary.http;
 
 import dev.ferry.primary.catalog.Catalog;
+import dev.ferry.primary.ingest.IngestLimits;
 import dev.ferry.primary.stream.ReplicaTracker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -79,6 +80,13 @@ public final class HttpServer implements AutoCloseable {
     public static HttpServer start(InetSocketAddress address, int maxBodyBytes, Catalog catalog,
                                    ReplicaTracker replicas, PrometheusMeterRegistry registry)
             throws IOException, InterruptedException {
+        return start(address, maxBodyBytes, catalog, replicas, registry, IngestLimits.DEFAULTS);
+    }
+
+    /** As {@link #start(InetSocketAddress, int, Catalog, ReplicaTracker, PrometheusMeterRegistry)}, with the ingest limits. */
+    public static HttpServer start(InetSocketAddress address, int maxBodyBytes, Catalog catalog,
+                                   ReplicaTracker replicas, PrometheusMeterRegistry registry, IngestLimits ingestLimits)
+            throws IOException, InterruptedException {
         if (maxBodyBytes < 1) {
             throw new IllegalArgumentException("maxBodyBytes " + maxBodyBytes + " must be at least 1");
         }
@@ -92,7 +100,7 @@ public final class HttpServer implements AutoCloseable {
             ChannelFuture bound = new ServerBootstrap()
                     .group(acceptor, workers)
                     .channel(NioServerSocketChannel.class)
-                    .childHandler(new HttpInitializer(new Api(catalog, admin, replicas, registry), maxBodyBytes, inFlight, connections))
+                    .childHandler(new HttpInitializer(new Api(catalog, admin, replicas, registry, ingestLimits), maxBodyBytes, inFlight, connections))
                     .bind(address)
                     .await();
             if (!bound.isSuccess()) {

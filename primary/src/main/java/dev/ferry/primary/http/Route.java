@@ -15,6 +15,9 @@ record Route(Endpoint endpoint, String database) {
         DATABASE_INFO,
         DELETE_DATABASE,
         EXECUTE,
-        QUERY
+        QUERY,
+        SCHEMA,
+        INGEST,
+        INGEST_RETENTION
     }
 }

@@ -55,6 +55,12 @@ final class Router {
                 methods.put(HttpMethod.POST, Endpoint.EXECUTE);
             } else if (segments.size() == 4 && segments.get(3).equals("query")) {
                 methods.put(HttpMethod.POST, Endpoint.QUERY);
+            } else if (segments.size() == 4 && segments.get(3).equals("schema")) {
+                methods.put(HttpMethod.GET, Endpoint.SCHEMA);
+            } else if (segments.size() == 4 && segments.get(3).equals("ingest")) {
+                methods.put(HttpMethod.POST, Endpoint.INGEST);
+            } else if (segments.size() == 5 && segments.get(3).equals("ingest") && segments.get(4).equals("retention")) {
+                methods.put(HttpMethod.POST, Endpoint.INGEST_RETENTION);
             }
         }
         return methods;

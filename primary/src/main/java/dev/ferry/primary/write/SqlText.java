@@ -37,6 +37,7 @@ public final class SqlText {
         int n = sql.length();
         int i = 0;
         boolean ended = false;
+        TriggerBody trigger = new TriggerBody();
         while (i < n) {
             char c = sql.charAt(i);
             if (ended) {
@@ -60,8 +61,15 @@ public final class SqlText {
                 int close = sql.indexOf(']', i + 1);
                 i = close < 0 ? n : close + 1;
             } else if (c == ';') {
-                ended = true;
+                ended = !trigger.inBody();
                 i++;
+            } else if (Character.isLetter(c) || c == '_') {
+                int j = i + 1;
+                while (j < n && (Character.isLetterOrDigit(sql.charAt(j)) || sql.charAt(j) == '_')) {
+                    j++;
+                }
+                trigger.word(sql.substring(i, j));
+                i = j;
             } else if (c == '?') {
                 int j = i + 1;
                 while (j < n && Character.isDigit(sql.charAt(j))) {
@@ -115,6 +123,44 @@ public final class SqlText {
             j++;
         }
         return sql.substring(i, j).toUpperCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Follows the words of a CREATE [TEMP] TRIGGER statement, whose body holds statements that end
+     * in semicolons: between BEGIN and its END (CASE … END nest inside), a semicolon does not end
+     * the statement. SQLite's own sqlite3_complete() follows the same rule.
+     */
+    private static final class TriggerBody {
+        private int words;
+        private boolean create;
+        private boolean isTrigger;
+        private int depth;
+
+        void word(String word) {
+            String w = word.toUpperCase(java.util.Locale.ROOT);
+            words++;
+            if (words == 1) {
+                create = w.equals("CREATE");
+                return;
+            }
+            if (!isTrigger) {
+                if (create && words <= 3 && w.equals("TRIGGER")) {
+                    isTrigger = true;
+                } else if (!(words == 2 && (w.equals("TEMP") || w.equals("TEMPORARY")))) {
+                    create = false;
+                }
+                return;
+            }
+            if (w.equals("BEGIN") || w.equals("CASE")) {
+                depth++;
+            } else if (w.equals("END") && depth > 0) {
+                depth--;
+            }
+        }
+
+        boolean inBody() {
+            return isTrigger && depth > 0;
+        }
     }
 
     private static boolean isIdentChar(char c) {

@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * request. One commit, one capture and one log fsync then serve the whole batch, and every
  * request in it is answered with the same txid.
  *
+ * <p>A request is either an {@code execute} request's statements or Java work
+ * ({@link #submitWork}, e.g. an ingest: DDL and inserts); both run inside their own savepoint.
+ *
  * <h2>Durability order, per batch</h2>
  * <ol>
  *   <li>BEGIN IMMEDIATE; per request SAVEPOINT … RELEASE (or ROLLBACK TO and answer 400);</li>
@@ -79,6 +82,26 @@ public final class Writer implements AutoCloseable {
             failQueued();
         }
         return f;
+    }
+
+    /**
+     * Queues Java work that runs on the writer connection inside its own savepoint of a group
+     * commit, like an {@code execute} request: it commits with the batch and is answered with the
+     * batch's txid once that is durable in the log, or, if it throws, everything it did is rolled
+     * back and the future fails with its exception. The future completes on the writer thread.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> CompletableFuture<AtTxid<T>> submitWork(ConnectionWork<T> work) {
+        CompletableFuture<AtTxid<Object>> f = new CompletableFuture<>();
+        if (closing || fatal != null) {
+            f.completeExceptionally(unavailable());
+        } else {
+            queue.add(new WorkRequest((ConnectionWork<Object>) work, f));
+            if (closing || fatal != null) {
+                failQueued();
+            }
+        }
+        return (CompletableFuture<AtTxid<T>>) (CompletableFuture<?>) f;
     }
 
     /**
@@ -144,17 +167,20 @@ public final class Writer implements AutoCloseable {
         }
     }
 
-    private record Done(WriteRequest request, List<StatementResult> results) {}
+    /** A request that ran in the batch and is answered once the batch is durable. */
+    private interface Done {
+        void committed(long txid);
+    }
 
     /**
      * Runs the batch as group commits, except that a VACUUM request runs alone and outside any
      * transaction (SQLite cannot VACUUM inside one), in queue order.
      */
     private void runInGroups(List<WriterItem> batch) throws FatalWriteException {
-        List<WriteRequest> group = new ArrayList<>();
+        List<WriterItem> group = new ArrayList<>();
         for (WriterItem item : batch) {
-            if (item instanceof WriteRequest r && !isVacuum(r)) {
-                group.add(r);
+            if (item instanceof WriteRequest r && !isVacuum(r) || item instanceof WorkRequest) {
+                group.add(item);
                 continue;
             }
             if (!group.isEmpty()) {
@@ -213,14 +239,14 @@ public final class Writer implements AutoCloseable {
         }
     }
 
-    private void runBatch(List<WriteRequest> batch) throws FatalWriteException {
+    private void runBatch(List<WriterItem> batch) throws FatalWriteException {
         List<Done> done = new ArrayList<>(batch.size());
         try {
             sql("BEGIN IMMEDIATE");
-            for (WriteRequest r : batch) {
-                List<StatementResult> results = runRequest(r);
-                if (results != null) {
-                    done.add(new Done(r, results));
+            for (WriterItem item : batch) {
+                Done d = item instanceof WriteRequest r ? runRequest(r) : runWork((WorkRequest) item);
+                if (d != null) {
+                    done.add(d);
                 }
             }
             if (done.isEmpty()) {
@@ -231,9 +257,14 @@ public final class Writer implements AutoCloseable {
             // Nothing was committed: SQLite may have rolled the whole transaction back itself (an
             // I/O error, a full disk). Every request of the batch fails; the writer carries on.
             rollbackQuietly();
-            for (WriteRequest r : batch) {
-                r.result().completeExceptionally(new StatementFailedException(0,
-                        "transaction failed and was rolled back: " + e.getMessage(), e));
+            for (WriterItem item : batch) {
+                StatementFailedException failed = new StatementFailedException(0,
+                        "transaction failed and was rolled back: " + e.getMessage(), e);
+                if (item instanceof WriteRequest r) {
+                    r.result().completeExceptionally(failed);
+                } else {
+                    ((WorkRequest) item).result().completeExceptionally(failed);
+                }
             }
             return;
         }
@@ -247,7 +278,7 @@ public final class Writer implements AutoCloseable {
             throw new FatalWriteException(e);
         }
         for (Done d : done) {
-            d.request().result().complete(new ExecuteResult(d.results(), txid));
+            d.committed(txid);
         }
     }
 
@@ -261,7 +292,7 @@ public final class Writer implements AutoCloseable {
     }
 
     /** Runs one request inside its savepoint; null (and the future failed) if it was rolled back. */
-    private List<StatementResult> runRequest(WriteRequest r) throws SQLException {
+    private Done runRequest(WriteRequest r) throws SQLException {
         sql("SAVEPOINT request");
         List<StatementResult> results = new ArrayList<>(r.statements().size());
         for (int i = 0; i < r.statements().size(); i++) {
@@ -275,7 +306,27 @@ public final class Writer implements AutoCloseable {
             }
         }
         sql("RELEASE request");
-        return results;
+        return txid -> r.result().complete(new ExecuteResult(results, txid));
+    }
+
+    /**
+     * Runs Java work inside its savepoint; null (and the future failed with the work's own
+     * exception) if it threw and was rolled back. A failure of the savepoint statements themselves
+     * fails the whole batch, as for statements.
+     */
+    private Done runWork(WorkRequest w) throws SQLException {
+        sql("SAVEPOINT request");
+        Object value;
+        try {
+            value = w.work().run(connection);
+        } catch (Exception e) {
+            sql("ROLLBACK TO request");
+            sql("RELEASE request");
+            w.result().completeExceptionally(e);
+            return null;
+        }
+        sql("RELEASE request");
+        return txid -> w.result().complete(new AtTxid<>(value, txid));
     }
 
     private void sql(String text) throws SQLException {
@@ -304,6 +355,8 @@ public final class Writer implements AutoCloseable {
     private void fail(WriterItem item) {
         if (item instanceof WriteRequest r) {
             r.result().completeExceptionally(unavailable());
+        } else if (item instanceof WorkRequest w) {
+            w.result().completeExceptionally(unavailable());
         } else if (item != STOP) {
             ((WriterTask) item).result().completeExceptionally(unavailable());
         }

@@ -6,6 +6,7 @@ import dev.ferry.primary.catalog.DatabaseExistsException;
 import dev.ferry.primary.catalog.DatabaseUnavailableException;
 import dev.ferry.primary.catalog.InvalidDatabaseNameException;
 import dev.ferry.primary.catalog.UnknownDatabaseException;
+import dev.ferry.primary.ingest.IngestRejectedException;
 import dev.ferry.primary.write.StatementFailedException;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -24,6 +25,14 @@ class FailuresTest {
     void toResponse_statementFailed_400WithIndex() {
         assertAnswer(400, "{\"error\":\"no such table: x\",\"statement\":3}",
                 new StatementFailedException(3, "no such table: x", null));
+    }
+
+    @Test
+    void toResponse_ingestRejected_statusByReasonWithoutStatementIndex() {
+        assertAnswer(400, "{\"error\":\"bad row\"}", new IngestRejectedException(IngestRejectedException.Reason.INVALID, "bad row"));
+        assertAnswer(404, "{\"error\":\"no t\"}", new IngestRejectedException(IngestRejectedException.Reason.NO_SUCH_TABLE, "no t"));
+        assertAnswer(409, "{\"error\":\"clash\"}", new IngestRejectedException(IngestRejectedException.Reason.CONFLICT, "clash"));
+        assertAnswer(413, "{\"error\":\"rows\"}", new IngestRejectedException(IngestRejectedException.Reason.TOO_LARGE, "rows"));
     }
 
     @Test

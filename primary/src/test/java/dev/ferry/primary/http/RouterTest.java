@@ -24,6 +24,9 @@ class RouterTest {
         "POST, /v1/databases/orders/execute, EXECUTE, orders",
         "POST, /v1/databases/orders/query, QUERY, orders",
         "GET, /v1/databases/orders?verbose=1, DATABASE_INFO, orders",
+        "GET, /v1/databases/orders/schema, SCHEMA, orders",
+        "POST, /v1/databases/orders/ingest, INGEST, orders",
+        "POST, /v1/databases/orders/ingest/retention, INGEST_RETENTION, orders",
     })
     void route_knownPath_matchesEndpoint(String method, String uri, Endpoint endpoint, String database) throws Exception {
         assertEquals(new Route(endpoint, database), Router.route(HttpMethod.valueOf(method), uri));
@@ -31,7 +34,7 @@ class RouterTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"/", "/v1", "/v2/databases", "/v1/databases/orders/rows", "/v1/databases/orders/execute/x",
-            "/healthz/x"})
+            "/healthz/x", "/v1/databases/orders/schema/x", "/v1/databases/orders/ingest/x", "/v1/databases/orders/retention"})
     void route_unknownPath_notFound(String uri) {
         ApiException e = assertThrows(ApiException.class, () -> Router.route(HttpMethod.GET, uri));
 
@@ -54,6 +57,16 @@ class RouterTest {
 
         assertEquals(HttpResponseStatus.METHOD_NOT_ALLOWED, e.status());
         assertEquals("POST", e.allow());
+    }
+
+    @Test
+    void route_postOnSchemaOrGetOnIngest_methodNotAllowed() {
+        ApiException schema = assertThrows(ApiException.class, () -> Router.route(HttpMethod.POST, "/v1/databases/x/schema"));
+        ApiException ingest = assertThrows(ApiException.class,
+                () -> Router.route(HttpMethod.GET, "/v1/databases/x/ingest/retention"));
+
+        assertEquals("GET", schema.allow());
+        assertEquals("POST", ingest.allow());
     }
 
     @Test
