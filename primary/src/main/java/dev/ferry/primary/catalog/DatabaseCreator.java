@@ -39,7 +39,8 @@ import java.util.Locale;
 final class DatabaseCreator {
     private DatabaseCreator() {}
 
-    static void create(Path databasesDir, String name, CreateOptions options, long nowMs) throws IOException {
+    /** Creates the database and returns what a first open would report of it, without opening it. */
+    static DatabaseInfo create(Path databasesDir, String name, CreateOptions options, long nowMs) throws IOException {
         Path tmp = Files.createTempDirectory(databasesDir, ".creating-" + name + "-");
         boolean done = false;
         try {
@@ -64,9 +65,11 @@ final class DatabaseCreator {
             }
             Changeset first = new Changeset(1, nowMs, pageSize, image.length / pageSize, PageChecksums.EMPTY,
                     sums.databaseChecksum(), pages);
+            long logBytes;
             try (ReplicationLog log = ReplicationLog.open(files.logDir())) {
                 log.append(first, ChangesetCodec.encode(first), WalPosition.NONE);
                 log.sync();
+                logBytes = log.sizeBytes();
             }
             PageChecksumsFile.write(files.checksums(), 1, sums);
             FileOps.fsync(files.db());
@@ -74,6 +77,7 @@ final class DatabaseCreator {
             Files.move(tmp, databasesDir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
             FileOps.fsyncDirectory(databasesDir);
             done = true;
+            return new DatabaseInfo(name, 1, sums.databaseChecksum(), pageSize, sums.pageCount(), logBytes);
         } finally {
             if (!done) {
                 DirectoryDeleter.deleteRecursively(tmp);

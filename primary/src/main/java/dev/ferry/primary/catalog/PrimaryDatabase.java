@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * checksums at the current txid. That order is what lets recovery skip pages not touched since.
  *
  * <p>Thread-safe: execute and query may be called from any thread; capture and checkpoints run
- * on the writer thread; {@link #info()} reads a snapshot published by the writer thread.
+ * in the writer's drains on the shared writer pool (one at a time); {@link #info()} reads a snapshot published by the writer thread.
  */
 final class PrimaryDatabase implements CommitLog, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PrimaryDatabase.class);
@@ -67,7 +67,8 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
     private long pagesSinceCheckpoint;
 
     private PrimaryDatabase(String name, DatabaseFiles files, DatabaseRecovery.Recovered recovered, Clock clock,
-                            CatalogListener listener, Consumer<PrimaryDatabase> onFatal) throws SQLException, IOException {
+                            CatalogListener listener, Consumer<PrimaryDatabase> onFatal, Executor writerPool)
+            throws SQLException, IOException {
         this.name = name;
         this.listener = listener;
         this.files = files;
@@ -93,7 +94,7 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
             if (!walReader.readCommitted().isEmpty()) {
                 throw new IOException("open " + name + ": the WAL holds transactions after recovery emptied it");
             }
-            this.writer = new Writer(name, w, this, cause -> onFatal.accept(this));
+            this.writer = new Writer(name, w, this, cause -> onFatal.accept(this), writerPool);
         } catch (SQLException | IOException | RuntimeException e) {
             closeQuietly(r, e);
             closeQuietly(w, e);
@@ -105,10 +106,11 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
     }
 
     static PrimaryDatabase open(String name, DatabaseFiles files, Clock clock, CatalogListener listener,
-                                Consumer<PrimaryDatabase> onFatal) throws IOException, DatabaseUnavailableException {
+                                Consumer<PrimaryDatabase> onFatal, Executor writerPool)
+            throws IOException, DatabaseUnavailableException {
         DatabaseRecovery.Recovered recovered = new DatabaseRecovery(name, files).recover(clock.millis());
         try {
-            return new PrimaryDatabase(name, files, recovered, clock, listener, onFatal);
+            return new PrimaryDatabase(name, files, recovered, clock, listener, onFatal, writerPool);
         } catch (SQLException | IOException | RuntimeException e) {
             try {
                 recovered.log().close();
@@ -144,7 +146,7 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return runQuery(statement);
-            } catch (StatementFailedException e) {
+            } catch (StatementFailedException | DatabaseUnavailableException e) {
                 throw new java.util.concurrent.CompletionException(e);
             }
         }, executor);
@@ -156,8 +158,13 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
      * least the txid of everything the query saw, so waiting for it on a replica is enough to
      * read one's own writes there.
      */
-    private QueryResult runQuery(Statement statement) throws StatementFailedException {
+    private QueryResult runQuery(Statement statement) throws StatementFailedException, DatabaseUnavailableException {
         synchronized (queryLock) {
+            // A delete closes a database that requests may still hold: the reader connection is
+            // closed under queryLock, so a query either ran before or is refused here.
+            if (closed.get()) {
+                throw new DatabaseUnavailableException("database " + name + " is closing");
+            }
             try {
                 try (java.sql.Statement st = readerConnection.createStatement()) {
                     st.execute("BEGIN");
@@ -221,7 +228,7 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
      * thread, between commits, checkpoint every frame (FULL: waits for readers of older
      * snapshots, never for new ones), then hold off checkpoints until the snapshot is closed.
      */
-    CompletableFuture<DatabaseSnapshot> snapshot() {
+    CompletableFuture<DatabaseSnapshot> snapshot(Runnable onClose) {
         return writer.runBetweenCommits(() -> {
             try (java.sql.Statement st = writerConnection.createStatement();
                  ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(FULL)")) {
@@ -233,7 +240,10 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
             checkpointHolds.incrementAndGet();
             PageChecksums sums = builder.checksums();
             return new DatabaseSnapshot(name, rlog.lastTxid(), sums.databaseChecksum(), sums.pageSize(),
-                    sums.pageCount(), dbFile, checkpointHolds::decrementAndGet);
+                    sums.pageCount(), dbFile, () -> {
+                        checkpointHolds.decrementAndGet();
+                        onClose.run();
+                    });
         });
     }
 
@@ -264,8 +274,10 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
         boolean clean = !writer.isFailed();
         IOException failure = null;
         try {
-            readerRunner.close();
-            readerConnection.close();
+            synchronized (queryLock) {
+                readerRunner.close();
+                readerConnection.close();
+            }
             if (clean) {
                 walReader.force();
             }

@@ -2,7 +2,6 @@ package dev.ferry.primary.stream;
 
 import dev.ferry.primary.catalog.DatabaseInfo;
 import dev.ferry.primary.catalog.UnknownDatabaseException;
-import dev.ferry.primary.log.LogReader;
 import dev.ferry.protocol.frame.ChangesetChunker;
 import dev.ferry.protocol.frame.DatabasePosition;
 import dev.ferry.protocol.frame.SnapshotChunkFrame;
@@ -64,7 +63,6 @@ final class Subscription {
     private final StreamContext ctx;
     private DatabaseFeeds.Feed feed;
     private State state = State.RESOLVING;
-    private LogReader log;
     private SnapshotSender snapshot;
     /** While a snapshot is open: the periodic check that it still makes progress. */
     private ScheduledFuture<?> stallCheck;
@@ -152,22 +150,27 @@ final class Subscription {
         };
     }
 
+    /**
+     * Leases the database only for the decision: a subscription holds no open handle while it
+     * streams live (commits reach it through the feed, whichever handle is open), so subscribing
+     * thousands of databases does not hold thousands open. Each catch-up step leases it again,
+     * reopening it if it was closed meanwhile.
+     */
     private CompletableFuture<DiskResult> resolve() {
-        return ctx.catalog().logReader(db).thenApplyAsync(reader -> {
-            try {
-                DatabaseInfo info = ctx.catalog().info(db);
+        return ctx.catalog().leaseLog(db).thenApplyAsync(lease -> {
+            try (lease) {
+                DatabaseInfo info = lease.info();
                 ctx.feeds().observe(db, info.txid());
-                ResumeDecision decision = ResumeDecision.decide(held, info.txid(), info.checksum(), reader);
-                return (DiskResult) new Applied(() -> resolved(reader, decision, info));
+                ResumeDecision decision = ResumeDecision.decide(held, info.txid(), info.checksum(), lease.reader());
+                return (DiskResult) new Applied(() -> resolved(decision, info));
             } catch (Exception e) {
                 throw new CompletionException(e);
             }
         }, ctx.diskExecutor());
     }
 
-    private void resolved(LogReader reader, ResumeDecision decision, DatabaseInfo info) {
-        log = reader;
-        ctx.tracker().subscribed(session.agentId(), db, reader);
+    private void resolved(ResumeDecision decision, DatabaseInfo info) {
+        ctx.tracker().subscribed(session.agentId(), db, ctx.catalog().logReaderIfOpen(db));
         LOG.info("agent {} subscribes {} holding {}: resume row {}, {}", session.agentId(), db,
                 held == null ? "nothing" : held, decision.row(),
                 decision.snapshot() ? "snapshot" : "changesets from txid " + decision.fromTxid()
@@ -261,10 +264,9 @@ final class Subscription {
         if (from > upTo) {
             return CompletableFuture.completedFuture(noop());
         }
-        LogReader reader = log;
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return (DiskResult) new Applied(apply(CatchUpBatch.read(reader, from, upTo)));
+        return ctx.catalog().leaseLog(db).thenApplyAsync(lease -> {
+            try (lease) {
+                return (DiskResult) new Applied(apply(CatchUpBatch.read(lease.reader(), from, upTo)));
             } catch (Exception e) {
                 throw new CompletionException(e);
             }
