@@ -133,7 +133,12 @@ final class DatabaseRecovery {
                         rlog.lastTxid(), describe(bad)));
             }
         }
-        PageChecksumsFile.write(files.checksums(), rlog.lastTxid(), sums);
+        if (t0 != rlog.lastTxid()) {
+            // Else the file on disk already holds exactly these checksums at this txid (nothing
+            // was replayed or captured): rewriting it would cost two fsyncs per open, which is
+            // most opens once databases are closed when idle.
+            PageChecksumsFile.write(files.checksums(), rlog.lastTxid(), sums);
+        }
         return new Recovered(rlog, sums);
     }
 
