@@ -477,15 +477,18 @@ public final class Catalog implements AutoCloseable {
 
     /** Closes the least recently used idle handle whose name lock is free; false if there is none. */
     private boolean evictOne() {
-        List<Map.Entry<String, Handle>> idle = new ArrayList<>();
+        // The use times are copied first: they change while we sort, and a sort whose keys move
+        // under it fails ("Comparison method violates its general contract").
+        record Candidate(String name, Handle handle, long lastUsedNanos) {}
+        List<Candidate> idle = new ArrayList<>();
         for (Map.Entry<String, Handle> e : open.entrySet()) {
             if (e.getValue().idle()) {
-                idle.add(e);
+                idle.add(new Candidate(e.getKey(), e.getValue(), e.getValue().lastUsedNanos()));
             }
         }
-        idle.sort(Comparator.comparingLong(e -> e.getValue().lastUsedNanos()));
-        for (Map.Entry<String, Handle> e : idle) {
-            if (closeIfIdle(e.getKey(), e.getValue(), 0)) {
+        idle.sort(Comparator.comparingLong(Candidate::lastUsedNanos));
+        for (Candidate c : idle) {
+            if (closeIfIdle(c.name(), c.handle(), 0)) {
                 evictions.incrementAndGet();
                 return true;
             }
@@ -610,6 +613,13 @@ public final class Catalog implements AutoCloseable {
         }
         queryExecutor.shutdown();
         writerPool.shutdown();
+        try {
+            // Every database is closed, so the pools are idle: their threads end at once.
+            queryExecutor.awaitTermination(30, TimeUnit.SECONDS);
+            writerPool.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * every txid {@code T}, {@link DatabaseFeeds#committed} raises the feed's published txid to {@code
  * T} <em>before</em> enqueueing the live offer of {@code T} on this event loop. So when the event
  * loop finds {@code nextTxid > published}, the offers of every later txid are still to come, in
- * txid order (one writer thread per database, FIFO event loop); and when it finds {@code nextTxid
+ * txid order (one drain of the database's writer at a time, each ordered before the next and a
+ * closed handle's last drain before the reopened handle's first; FIFO event loop); and when it finds {@code nextTxid
  * <= published}, {@link #needsDisk()} is true and the session schedules a log read of {@code
  * nextTxid … published}. Either the live offer of {@code nextTxid} or a log read supplies it, and
  * whichever comes second finds its txid below {@code nextTxid} and is dropped. The "switch back to

@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * one batch, then gives the pool thread back and reschedules itself if more work is queued, so a
  * busy database cannot starve the others. The number of writer threads is therefore the pool
  * size, whatever the number of open databases; the one-writer-per-database invariant and the
- * order of requests are unchanged.
+ * order of requests are unchanged. Elsewhere "the writer thread" of a database means whichever
+ * pool thread runs its current drain: objects confined to it (the connection, the WAL reader,
+ * the changeset builder, the log's appends) are used by one drain at a time, each ordered
+ * before the next by the flag, which is all their confinement needs.
  *
  * <h2>Group commit</h2>
  * A drain takes every request waiting (up to {@link #MAX_BATCH}) and runs them in one SQLite

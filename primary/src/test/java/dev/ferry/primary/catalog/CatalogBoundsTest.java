@@ -64,6 +64,36 @@ class CatalogBoundsTest {
         }
     }
 
+    /** One writer thread for ten databases: every request commits, in submission order per database. */
+    @Test
+    void writers_sharingOneThread_commitEveryRequestInOrder() throws Exception {
+        try (Catalog catalog = open(100, 0, 1, 5_000)) {
+            int dbs = 10;
+            int perDb = 60;
+            for (int d = 0; d < dbs; d++) {
+                catalog.create("w" + d, CreateOptions.DEFAULTS);
+                catalog.execute("w" + d, List.of(Statement.of("CREATE TABLE t(id INTEGER PRIMARY KEY, v INTEGER)")))
+                        .get(30, TimeUnit.SECONDS);
+            }
+            List<CompletableFuture<?>> all = new ArrayList<>();
+            for (int i = 0; i < perDb; i++) {
+                for (int d = 0; d < dbs; d++) {
+                    all.add(catalog.execute("w" + d, List.of(Statement.of("INSERT INTO t(v) VALUES (" + i + ")"))));
+                }
+            }
+            CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
+            for (int d = 0; d < dbs; d++) {
+                QueryResult q = catalog.query("w" + d, Statement.of("SELECT v FROM t ORDER BY id")).get(30, TimeUnit.SECONDS);
+                List<List<Object>> expected = new ArrayList<>();
+                for (int i = 0; i < perDb; i++) {
+                    expected.add(List.of((long) i));
+                }
+                assertEquals(expected, q.rows(), "w" + d);
+            }
+            assertEquals(1, writerThreads());
+        }
+    }
+
     @Test
     void idleClose_closesUnusedAndReopensTransparently() throws Exception {
         try (Catalog catalog = open(100, 50, 2, 5_000)) {
