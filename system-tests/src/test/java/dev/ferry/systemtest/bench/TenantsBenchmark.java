@@ -39,7 +39,9 @@ import org.HdrHistogram.Histogram;
  * 16 closed-loop clients to a database drawn at random (seeded). While the load runs, a sampler
  * reads the primary's resident memory and open file descriptors every 50 ms. Then the primary
  * is stopped and started again: the start-up time (process start until {@code /healthz} answers)
- * and the time to the first answer of a database no request touched since are measured. Prints
+ * and the time to the first answer of a database no request touched since are measured. On the
+ * 10,000-database primary a second load writes at random over only 500 of them (a working set
+ * that fits the open bound), to tell the cost of many databases from the cost of reopening. Prints
  * a Markdown table with every figure as a ratio against the 10-database baseline of the same run.
  *
  * <p>Run it with {@code system-tests/bench.sh --class=TenantsBenchmark}. Options: {@code
@@ -59,8 +61,11 @@ public final class TenantsBenchmark {
     private TenantsBenchmark() {}
 
     /** One configuration's figures in one run. */
-    record Result(int databases, long createMs, Measurement writes, long peakRssBytes, int peakFds, long startMs,
-                  double firstAnswerMs) {}
+    record Result(String label, int databases, long createMs, Measurement writes, long peakRssBytes, int peakFds,
+                  long startMs, double firstAnswerMs) {}
+
+    /** Writes of the "hot" load: spread over this many of the databases, fewer than the open bound. */
+    private static final int HOT_DATABASES = 500;
 
     public static void main(String[] args) throws Exception {
         Duration duration = Duration.ofSeconds(20);
@@ -92,14 +97,15 @@ public final class TenantsBenchmark {
         table.add("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (int run = 1; run <= runs; run++) {
             String load = loadAverage();
-            Result base = runOne(outDir.resolve("run-" + run + "-" + BASELINE_DATABASES), BASELINE_DATABASES, warmup,
-                    duration, run);
-            Result many = runOne(outDir.resolve("run-" + run + "-" + databases), databases, warmup, duration, run);
+            List<Result> results = new ArrayList<>(runOne(outDir.resolve("run-" + run + "-" + BASELINE_DATABASES),
+                    BASELINE_DATABASES, warmup, duration, run));
+            results.addAll(runOne(outDir.resolve("run-" + run + "-" + databases), databases, warmup, duration, run));
+            Result base = results.get(0);
             System.out.printf("run %d: load average %s before, %s after%n", run, load, loadAverage());
-            for (Result r : List.of(base, many)) {
+            for (Result r : results) {
                 String line = String.format(Locale.ROOT,
-                        "| %d | %d | %.0f | %.0f | %.2f | %.2f | %.0f | %d | %d | %.1f | %.2f× | %.2f× | %.2f× | %.2f× | %.2f× |",
-                        run, r.databases(), r.databases() * 1000.0 / Math.max(1, r.createMs()), r.writes().opsPerSecond(),
+                        "| %d | %s | %.0f | %.0f | %.2f | %.2f | %.0f | %d | %d | %.1f | %.2f× | %.2f× | %.2f× | %.2f× | %.2f× |",
+                        run, r.label(), r.databases() * 1000.0 / Math.max(1, r.createMs()), r.writes().opsPerSecond(),
                         r.writes().percentileMillis(50), r.writes().percentileMillis(99), r.peakRssBytes() / 1e6,
                         r.peakFds(), r.startMs(), r.firstAnswerMs(),
                         r.writes().opsPerSecond() / base.writes().opsPerSecond(),
@@ -114,7 +120,13 @@ public final class TenantsBenchmark {
         table.forEach(System.out::println);
     }
 
-    private static Result runOne(Path dir, int databases, Duration warmup, Duration duration, int run) throws Exception {
+    /**
+     * A fresh primary with {@code databases} databases: writes at random over all of them; with more
+     * than {@value #HOT_DATABASES}, then also over the first {@value #HOT_DATABASES} only (a working
+     * set within the open bound); then the restart.
+     */
+    private static List<Result> runOne(Path dir, int databases, Duration warmup, Duration duration, int run)
+            throws Exception {
         Files.createDirectories(dir);
         try (PrimaryProcess primary = PrimaryProcess.create(PrimaryJar.path(), dir.resolve("data"),
                 dir.resolve("primary.log"))) {
@@ -133,6 +145,16 @@ public final class TenantsBenchmark {
                 peakRss.accumulateAndGet(ProcStatus.residentBytes(pid), Math::max);
                 peakFds.accumulateAndGet(ProcStatus.openFds(pid), Math::max);
             });
+            Measurement hot = null;
+            AtomicLong hotRss = new AtomicLong();
+            AtomicInteger hotFds = new AtomicInteger();
+            if (databases > HOT_DATABASES) {
+                writes(primary.baseUri(), HOT_DATABASES, warmup, 3000L * run + databases, null);
+                hot = writes(primary.baseUri(), HOT_DATABASES, duration, 4000L * run + databases, () -> {
+                    hotRss.accumulateAndGet(ProcStatus.residentBytes(pid), Math::max);
+                    hotFds.accumulateAndGet(ProcStatus.openFds(pid), Math::max);
+                });
+            }
             if (!primary.stop()) {
                 throw new IllegalStateException("the primary did not stop gracefully; see " + primary.logFile());
             }
@@ -147,7 +169,14 @@ public final class TenantsBenchmark {
                 throw new IllegalStateException("untouched database " + untouched + " answered " + info);
             }
             primary.stop();
-            return new Result(databases, createMs, m, peakRss.get(), peakFds.get(), startMs, firstAnswerMs);
+            List<Result> out = new ArrayList<>();
+            out.add(new Result(Integer.toString(databases), databases, createMs, m, peakRss.get(), peakFds.get(), startMs,
+                    firstAnswerMs));
+            if (hot != null) {
+                out.add(new Result(databases + ", writes to " + HOT_DATABASES, databases, createMs, hot, hotRss.get(),
+                        hotFds.get(), startMs, firstAnswerMs));
+            }
+            return out;
         }
     }
 
