@@ -72,6 +72,11 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. Methods returning futures never block the caller on SQLite or disk: opening
  * (recovery) and closing run on an internal executor, writes on the shared writer pool, queries on
  * the query executor.
+ *
+ * <p>Why one class of about 700 lines: create, delete, open, eviction, idle close and fail-stop
+ * all follow one lock discipline (the name lock, and the handle's lease count), and the race
+ * arguments above hold only if every path that retires, removes or opens a handle is read
+ * together. Split it where a part stops touching the map and the locks.
  */
 public final class Catalog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Catalog.class);
