@@ -2,6 +2,7 @@
 # Runs the write benchmark (dev.ferry.systemtest.bench.WriteBenchmark) against the built jar.
 # Build first, from the repository root:   mvn -q -o -DskipTests package
 # Then:                                    system-tests/bench.sh [--seconds=10] [--warmup-seconds=3] [--runs=2]
+# Other benchmarks of the bench package:   system-tests/bench.sh --class=TenantsBenchmark [--databases=10000] ...
 # The build writes the test classpath to system-tests/target/test-classpath.txt (maven-dependency-plugin).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -13,6 +14,11 @@ for needed in "$classpath_file" "$jar" "$here/target/test-classes"; do
     exit 1
   fi
 done
+main=WriteBenchmark
+if [[ "${1:-}" == --class=* ]]; then
+  main="${1#--class=}"
+  shift
+fi
 cd "$here"
 exec java -Dferry.primaryJar="$jar" -cp "$here/target/test-classes:$(cat "$classpath_file")" \
-  dev.ferry.systemtest.bench.WriteBenchmark "$@"
+  "dev.ferry.systemtest.bench.$main" "$@"

@@ -16,7 +16,11 @@ enum ConfigOption {
     MAX_BODY_BYTES("max-body-bytes", "16MiB"),
     MAX_INGEST_ROWS("max-ingest-rows", "10000"),
     SHUTDOWN_TIMEOUT_MS("shutdown-timeout-ms", "10000"),
-    TOKEN("token", "");
+    TOKEN("token", ""),
+    MAX_OPEN_DATABASES("max-open-databases", "1000"),
+    IDLE_CLOSE_MS("idle-close-ms", "60000"),
+    /** No fixed default: 2 × the processors, at least 4 (CatalogSettings.defaultWriterThreads). */
+    WRITER_THREADS("writer-threads", null);
 
     private final String key;
     private final String defaultValue;

@@ -1,5 +1,6 @@
 package dev.ferry.primary;
 
+import dev.ferry.primary.catalog.CatalogSettings;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -27,9 +28,18 @@ import java.util.regex.Pattern;
  * @param shutdownTimeoutMs how long shutdown waits for requests in flight
  * @param token the token replica agents must present; empty for none
  * @param maxIngestRows most rows one ingest request may carry; more get a 413
+ * @param catalog bounds on open databases and writer threads
  */
 record PrimaryConfig(Path dataDir, String bind, int httpPort, int replicationPort, int maxBodyBytes, long shutdownTimeoutMs,
-                     String token, int maxIngestRows) {
+                     String token, int maxIngestRows, CatalogSettings catalog) {
+
+    /** With the default catalog bounds. */
+    PrimaryConfig(Path dataDir, String bind, int httpPort, int replicationPort, int maxBodyBytes, long shutdownTimeoutMs,
+                  String token, int maxIngestRows) {
+        this(dataDir, bind, httpPort, replicationPort, maxBodyBytes, shutdownTimeoutMs, token, maxIngestRows,
+                CatalogSettings.defaults());
+    }
+
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB)?", Pattern.CASE_INSENSITIVE);
 
     /**
@@ -52,7 +62,13 @@ record PrimaryConfig(Path dataDir, String bind, int httpPort, int replicationPor
                 bytes(sources.get(ConfigOption.MAX_BODY_BYTES)),
                 millis(sources.get(ConfigOption.SHUTDOWN_TIMEOUT_MS)),
                 token(sources.get(ConfigOption.TOKEN)),
-                count(sources.get(ConfigOption.MAX_INGEST_ROWS)));
+                count(sources.get(ConfigOption.MAX_INGEST_ROWS)),
+                new CatalogSettings(
+                        positiveInt(sources.get(ConfigOption.MAX_OPEN_DATABASES), 1_000_000),
+                        millis(sources.get(ConfigOption.IDLE_CLOSE_MS)),
+                        sources.get(ConfigOption.WRITER_THREADS) == null ? CatalogSettings.defaultWriterThreads()
+                                : positiveInt(sources.get(ConfigOption.WRITER_THREADS), 1024),
+                        CatalogSettings.DEFAULT_OPEN_WAIT_MS));
         if (config.httpPort != 0 && config.httpPort == config.replicationPort) {
             throw new InvalidConfigException("--http-port and --replication-port are both " + config.httpPort
                     + "; they must differ");
@@ -73,7 +89,8 @@ record PrimaryConfig(Path dataDir, String bind, int httpPort, int replicationPor
     public String toString() {
         return "PrimaryConfig[dataDir=" + dataDir + ", bind=" + bind + ", httpPort=" + httpPort + ", replicationPort="
                 + replicationPort + ", maxBodyBytes=" + maxBodyBytes + ", shutdownTimeoutMs=" + shutdownTimeoutMs
-                + ", token=" + (token.isEmpty() ? "none" : "(set)") + ", maxIngestRows=" + maxIngestRows + "]";
+                + ", token=" + (token.isEmpty() ? "none" : "(set)") + ", maxIngestRows=" + maxIngestRows
+                + ", catalog=" + catalog + "]";
     }
 
     /** A raw value and where it came from ("--http-port", "FERRY_HTTP_PORT", "http-port in FILE", "default"). */
@@ -184,6 +201,16 @@ record PrimaryConfig(Path dataDir, String bind, int httpPort, int replicationPor
 
     private static long millis(Sourced raw) throws InvalidConfigException {
         return number(raw, "must be a number of milliseconds, 0 or more");
+    }
+
+    /** A whole number from 1 to {@code max}. */
+    private static int positiveInt(Sourced raw, int max) throws InvalidConfigException {
+        String rule = "must be a whole number from 1 to " + max;
+        long n = number(raw, rule);
+        if (n < 1 || n > max) {
+            throw raw.invalid(rule);
+        }
+        return (int) n;
     }
 
     /** A non-negative decimal integer. */

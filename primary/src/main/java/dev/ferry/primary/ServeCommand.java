@@ -74,6 +74,22 @@ final class ServeCommand implements Callable<Integer> {
                     + " that can connect may replicate.")
     private String token;
 
+    @Option(names = "--max-open-databases", paramLabel = "N",
+            description = "Most databases open at once (each holds about ten file descriptors); the least recently"
+                    + " used idle one is closed to make room, and reopened on its next use."
+                    + " Env FERRY_MAX_OPEN_DATABASES. Default 1000.")
+    private String maxOpenDatabases;
+
+    @Option(names = "--idle-close-ms", paramLabel = "MS",
+            description = "Close a database nobody used for this long; 0 never closes idle ones."
+                    + " Env FERRY_IDLE_CLOSE_MS. Default 60000.")
+    private String idleCloseMs;
+
+    @Option(names = "--writer-threads", paramLabel = "N",
+            description = "Threads shared by the writers of all databases (one database is written by one thread at"
+                    + " a time). Env FERRY_WRITER_THREADS. Default 2 x processors, at least 4.")
+    private String writerThreads;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
@@ -117,6 +133,9 @@ final class ServeCommand implements Callable<Integer> {
         putIfSet(flags, ConfigOption.MAX_INGEST_ROWS, maxIngestRows);
         putIfSet(flags, ConfigOption.SHUTDOWN_TIMEOUT_MS, shutdownTimeoutMs);
         putIfSet(flags, ConfigOption.TOKEN, token);
+        putIfSet(flags, ConfigOption.MAX_OPEN_DATABASES, maxOpenDatabases);
+        putIfSet(flags, ConfigOption.IDLE_CLOSE_MS, idleCloseMs);
+        putIfSet(flags, ConfigOption.WRITER_THREADS, writerThreads);
         return flags;
     }
 

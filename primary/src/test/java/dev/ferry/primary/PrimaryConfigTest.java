@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.primary.catalog.CatalogSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,6 +83,47 @@ class PrimaryConfigTest {
 
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> PrimaryConfig.resolve(flags, env));
         assertEquals("invalid max-ingest-rows '0' (from --max-ingest-rows): must be a whole number from 1 to 2147483647",
+                e.getMessage());
+    }
+
+    @Test
+    void resolve_catalogBounds_flagOverEnvOverYaml() throws Exception {
+        flags.put(ConfigOption.CONFIG, yaml("max-open-databases: 10\nidle-close-ms: 500\nwriter-threads: 3\n").toString());
+        env.put("FERRY_IDLE_CLOSE_MS", "700");
+        env.put("FERRY_WRITER_THREADS", "5");
+        flags.put(ConfigOption.WRITER_THREADS, "6");
+
+        CatalogSettings catalog = PrimaryConfig.resolve(flags, env).catalog();
+
+        assertEquals(new CatalogSettings(10, 700, 6, CatalogSettings.DEFAULT_OPEN_WAIT_MS), catalog);
+    }
+
+    @Test
+    void resolve_catalogBoundsUnset_defaults() throws Exception {
+        CatalogSettings catalog = PrimaryConfig.resolve(flags, env).catalog();
+
+        assertEquals(1000, catalog.maxOpenDatabases());
+        assertEquals(60_000, catalog.idleCloseMs());
+        assertEquals(CatalogSettings.defaultWriterThreads(), catalog.writerThreads());
+    }
+
+    @Test
+    void resolve_maxOpenDatabasesZero_rejected() {
+        flags.put(ConfigOption.MAX_OPEN_DATABASES, "0");
+
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> PrimaryConfig.resolve(flags, env));
+
+        assertEquals("invalid max-open-databases '0' (from --max-open-databases): must be a whole number from 1 to 1000000",
+                e.getMessage());
+    }
+
+    @Test
+    void resolve_writerThreadsNotANumber_rejected() {
+        env.put("FERRY_WRITER_THREADS", "many");
+
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> PrimaryConfig.resolve(flags, env));
+
+        assertEquals("invalid writer-threads 'many' (from FERRY_WRITER_THREADS): must be a whole number from 1 to 1024",
                 e.getMessage());
     }
 
@@ -223,7 +265,8 @@ class PrimaryConfigTest {
 
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> PrimaryConfig.resolve(flags, env));
         assertEquals("config file " + file + ": unknown option 'http_port'; known options: data-dir, bind, http-port,"
-                + " replication-port, max-body-bytes, max-ingest-rows, shutdown-timeout-ms, token", e.getMessage());
+                + " replication-port, max-body-bytes, max-ingest-rows, shutdown-timeout-ms, token, max-open-databases,"
+                + " idle-close-ms, writer-threads", e.getMessage());
     }
 
     @Test

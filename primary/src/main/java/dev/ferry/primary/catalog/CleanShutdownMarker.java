@@ -41,6 +41,29 @@ final class CleanShutdownMarker {
     }
 
     /**
+     * The txid the marker records, or -1 if there is none or it is damaged; leaves it in place.
+     * Used to list a closed database without opening it; says nothing about the file's state.
+     */
+    static long peekTxid(DatabaseFiles files) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(path(files));
+        } catch (NoSuchFileException e) {
+            return -1;
+        }
+        if (bytes.length != SIZE) {
+            return -1;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, SIZE - 4);
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        if (buf.getInt(SIZE - 4) != (int) crc.getValue() || buf.getInt() != MAGIC) {
+            return -1;
+        }
+        return buf.getLong();
+    }
+
+    /**
      * Removes the marker and says whether it vouched for the file at {@code txid}: present,
      * intact, same txid, same size and modification time, and no WAL beside the file.
      */

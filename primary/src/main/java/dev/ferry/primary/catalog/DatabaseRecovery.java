@@ -110,7 +110,12 @@ final class DatabaseRecovery {
             log.info("recover {}: captured {} committed transaction(s) the log lacked, now at txid {}",
                     name, wal.uncaptured.size(), rlog.lastTxid());
         }
-        checkpointAndClose();
+        if (!vouched || !wal.uncaptured.isEmpty()) {
+            // A vouched file has no WAL beside it (CleanShutdownMarker.consume checks), so there
+            // is nothing to checkpoint: skipping SQLite here saves a connection per open, which is
+            // most opens once idle databases are closed.
+            checkpointAndClose();
+        }
         BitSet toVerify = (BitSet) touched.clone();
         if (!vouched) {
             // After a crash, or if anything touched the file since a clean close, check every
@@ -133,7 +138,12 @@ final class DatabaseRecovery {
                         rlog.lastTxid(), describe(bad)));
             }
         }
-        PageChecksumsFile.write(files.checksums(), rlog.lastTxid(), sums);
+        if (t0 != rlog.lastTxid()) {
+            // Else the file on disk already holds exactly these checksums at this txid (nothing
+            // was replayed or captured): rewriting it would cost two fsyncs per open, which is
+            // most opens once databases are closed when idle.
+            PageChecksumsFile.write(files.checksums(), rlog.lastTxid(), sums);
+        }
         return new Recovered(rlog, sums);
     }
 

@@ -2,7 +2,6 @@ package dev.ferry.primary.stream;
 
 import dev.ferry.primary.catalog.DatabaseInfo;
 import dev.ferry.primary.catalog.UnknownDatabaseException;
-import dev.ferry.primary.log.LogReader;
 import dev.ferry.protocol.frame.ChangesetChunker;
 import dev.ferry.protocol.frame.DatabasePosition;
 import dev.ferry.protocol.frame.SnapshotChunkFrame;
@@ -36,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * every txid {@code T}, {@link DatabaseFeeds#committed} raises the feed's published txid to {@code
  * T} <em>before</em> enqueueing the live offer of {@code T} on this event loop. So when the event
  * loop finds {@code nextTxid > published}, the offers of every later txid are still to come, in
- * txid order (one writer thread per database, FIFO event loop); and when it finds {@code nextTxid
+ * txid order (one drain of the database's writer at a time, each ordered before the next and a
+ * closed handle's last drain before the reopened handle's first; FIFO event loop); and when it finds {@code nextTxid
  * <= published}, {@link #needsDisk()} is true and the session schedules a log read of {@code
  * nextTxid … published}. Either the live offer of {@code nextTxid} or a log read supplies it, and
  * whichever comes second finds its txid below {@code nextTxid} and is dropped. The "switch back to
@@ -64,7 +64,6 @@ final class Subscription {
     private final StreamContext ctx;
     private DatabaseFeeds.Feed feed;
     private State state = State.RESOLVING;
-    private LogReader log;
     private SnapshotSender snapshot;
     /** While a snapshot is open: the periodic check that it still makes progress. */
     private ScheduledFuture<?> stallCheck;
@@ -152,22 +151,27 @@ final class Subscription {
         };
     }
 
+    /**
+     * Leases the database only for the decision: a subscription holds no open handle while it
+     * streams live (commits reach it through the feed, whichever handle is open), so subscribing
+     * thousands of databases does not hold thousands open. Each catch-up step leases it again,
+     * reopening it if it was closed meanwhile.
+     */
     private CompletableFuture<DiskResult> resolve() {
-        return ctx.catalog().logReader(db).thenApplyAsync(reader -> {
-            try {
-                DatabaseInfo info = ctx.catalog().info(db);
+        return ctx.catalog().leaseLog(db).thenApplyAsync(lease -> {
+            try (lease) {
+                DatabaseInfo info = lease.info();
                 ctx.feeds().observe(db, info.txid());
-                ResumeDecision decision = ResumeDecision.decide(held, info.txid(), info.checksum(), reader);
-                return (DiskResult) new Applied(() -> resolved(reader, decision, info));
+                ResumeDecision decision = ResumeDecision.decide(held, info.txid(), info.checksum(), lease.reader());
+                return (DiskResult) new Applied(() -> resolved(decision, info));
             } catch (Exception e) {
                 throw new CompletionException(e);
             }
         }, ctx.diskExecutor());
     }
 
-    private void resolved(LogReader reader, ResumeDecision decision, DatabaseInfo info) {
-        log = reader;
-        ctx.tracker().subscribed(session.agentId(), db, reader);
+    private void resolved(ResumeDecision decision, DatabaseInfo info) {
+        ctx.tracker().subscribed(session.agentId(), db, ctx.catalog().logReaderIfOpen(db));
         LOG.info("agent {} subscribes {} holding {}: resume row {}, {}", session.agentId(), db,
                 held == null ? "nothing" : held, decision.row(),
                 decision.snapshot() ? "snapshot" : "changesets from txid " + decision.fromTxid()
@@ -261,10 +265,9 @@ final class Subscription {
         if (from > upTo) {
             return CompletableFuture.completedFuture(noop());
         }
-        LogReader reader = log;
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return (DiskResult) new Applied(apply(CatchUpBatch.read(reader, from, upTo)));
+        return ctx.catalog().leaseLog(db).thenApplyAsync(lease -> {
+            try (lease) {
+                return (DiskResult) new Applied(apply(CatchUpBatch.read(lease.reader(), from, upTo)));
             } catch (Exception e) {
                 throw new CompletionException(e);
             }

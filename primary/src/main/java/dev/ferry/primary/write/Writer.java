@@ -6,19 +6,35 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single writer of one database: a thread that takes queued requests and commits them, with
- * group commit.
+ * The single writer of one database: a serial queue of requests, drained by at most one thread
+ * of a shared writer pool at a time, that commits them with group commit.
+ *
+ * <h2>Threads</h2>
+ * A writer owns no thread. {@link #submit} queues a request and, if no drain of this writer is
+ * scheduled, schedules one on the pool (an "actor": the flag {@code scheduled} is set by exactly
+ * one submitter and cleared only by the drain, so at most one pool thread runs this writer at a
+ * time, and the flag's compare-and-set orders one drain's effects before the next). A drain runs
+ * one batch, then gives the pool thread back and reschedules itself if more work is queued, so a
+ * busy database cannot starve the others. The number of writer threads is therefore the pool
+ * size, whatever the number of open databases; the one-writer-per-database invariant and the
+ * order of requests are unchanged. Elsewhere "the writer thread" of a database means whichever
+ * pool thread runs its current drain: objects confined to it (the connection, the WAL reader,
+ * the changeset builder, the log's appends) are used by one drain at a time, each ordered
+ * before the next by the flag, which is all their confinement needs.
  *
  * <h2>Group commit</h2>
- * The thread takes every request waiting (up to {@link #MAX_BATCH}) and runs them in one SQLite
+ * A drain takes every request waiting (up to {@link #MAX_BATCH}) and runs them in one SQLite
  * transaction, each inside its own SAVEPOINT, so one request's failure rolls back only that
  * request. One commit, one capture and one log fsync then serve the whole batch, and every
  * request in it is answered with the same txid.
@@ -51,26 +67,33 @@ public final class Writer implements AutoCloseable {
     private final StatementRunner runner;
     private final CommitLog commitLog;
     private final Consumer<Throwable> onFatal;
-    private final BlockingQueue<WriterItem> queue = new LinkedBlockingQueue<>();
-    private final Thread thread;
+    private final Queue<WriterItem> queue = new ConcurrentLinkedQueue<>();
+    private final Executor pool;
+    /** Set while a drain is queued on or running in the pool; see "Threads". */
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** Completes when the drain has seen STOP or the writer fail-stopped. */
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private final List<WriterItem> batch = new ArrayList<>();
     private volatile boolean closing;
     private volatile Throwable fatal;
     private volatile long txidUpperBound;
 
-    public Writer(String name, Connection connection, CommitLog commitLog, Consumer<Throwable> onFatal)
+    /**
+     * @param pool the shared writer threads; it must not be a thread that calls {@link #close()}
+     *             (close waits for a drain on the pool)
+     */
+    public Writer(String name, Connection connection, CommitLog commitLog, Consumer<Throwable> onFatal, Executor pool)
             throws SQLException {
         this.name = name;
         this.connection = connection;
         this.runner = new StatementRunner(connection);
         this.commitLog = commitLog;
         this.onFatal = onFatal;
+        this.pool = pool;
         this.txidUpperBound = commitLog.lastTxid();
-        this.thread = new Thread(this::run, "writer-" + name);
-        this.thread.setDaemon(true);
-        this.thread.start();
     }
 
-    /** Queues a request; the future completes on the writer thread. */
+    /** Queues a request; the future completes on a writer pool thread. */
     public CompletableFuture<ExecuteResult> submit(List<Statement> statements) {
         CompletableFuture<ExecuteResult> f = new CompletableFuture<>();
         if (closing || fatal != null) {
@@ -80,6 +103,8 @@ public final class Writer implements AutoCloseable {
         queue.add(new WriteRequest(statements, f));
         if (closing || fatal != null) {
             failQueued();
+        } else {
+            schedule();
         }
         return f;
     }
@@ -99,6 +124,8 @@ public final class Writer implements AutoCloseable {
             queue.add(new WorkRequest((ConnectionWork<Object>) work, f));
             if (closing || fatal != null) {
                 failQueued();
+            } else {
+                schedule();
             }
         }
         return (CompletableFuture<AtTxid<T>>) (CompletableFuture<?>) f;
@@ -117,6 +144,8 @@ public final class Writer implements AutoCloseable {
             queue.add(new WriterTask((java.util.concurrent.Callable<Object>) body, f));
             if (closing || fatal != null) {
                 failQueued();
+            } else {
+                schedule();
             }
         }
         return (CompletableFuture<T>) f;
@@ -130,34 +159,53 @@ public final class Writer implements AutoCloseable {
         return txidUpperBound;
     }
 
-    private void run() {
-        List<WriterItem> batch = new ArrayList<>();
-        while (true) {
+    /** Schedules a drain unless one is already queued or running. */
+    private void schedule() {
+        if (scheduled.compareAndSet(false, true)) {
             try {
-                WriterItem first = queue.take();
-                if (first == STOP) {
-                    return;
-                }
-                batch.clear();
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                boolean stop = batch.remove(STOP);
+                pool.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                scheduled.set(false);
+                failStop(new IOException("writer " + name + ": the writer pool is shut down", e), List.of());
+            }
+        }
+    }
+
+    /**
+     * One batch on a pool thread: every request waiting (up to {@link #MAX_BATCH}), run as group
+     * commits, then the checkpoint check. Reschedules itself if work remains.
+     */
+    private void drain() {
+        if (stopped.isDone()) {
+            return;
+        }
+        batch.clear();
+        WriterItem item;
+        while (batch.size() < MAX_BATCH && (item = queue.poll()) != null) {
+            batch.add(item);
+        }
+        boolean stop = batch.remove(STOP);
+        try {
+            if (!batch.isEmpty()) {
                 runInGroups(batch);
                 commitLog.afterBatch();
-                if (stop) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failStop(e, batch);
-                return;
-            } catch (FatalWriteException e) {
-                failStop(e.getCause(), batch);
-                return;
-            } catch (IOException | RuntimeException e) {
-                failStop(e, batch);
-                return;
             }
+        } catch (FatalWriteException e) {
+            failStop(e.getCause(), batch);
+            return;
+        } catch (IOException | RuntimeException e) {
+            failStop(e, batch);
+            return;
+        }
+        batch.clear();
+        if (stop) {
+            stopped.complete(null);
+            return;
+        }
+        scheduled.set(false);
+        // A submit that found the flag still set did not schedule: look again after clearing it.
+        if (!queue.isEmpty()) {
+            schedule();
         }
     }
 
@@ -342,6 +390,7 @@ public final class Writer implements AutoCloseable {
             fail(item);
         }
         failQueued();
+        stopped.complete(null);
         onFatal.accept(cause);
     }
 
@@ -370,16 +419,26 @@ public final class Writer implements AutoCloseable {
     }
 
     /**
-     * Stops taking requests, finishes the queued ones, and waits for the thread. The connection
-     * is closed by the owner afterwards.
+     * Stops taking requests, finishes the queued ones, and waits for the last drain. The
+     * connection is closed by the owner afterwards. Must not be called on a writer pool thread.
      */
     @Override
     public void close() {
         closing = true;
         queue.add(STOP);
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
+        schedule();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                stopped.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (java.util.concurrent.ExecutionException e) {
+                break;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
         failQueued();

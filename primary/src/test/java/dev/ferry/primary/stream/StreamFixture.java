@@ -1,6 +1,7 @@
 package dev.ferry.primary.stream;
 
 import dev.ferry.primary.catalog.Catalog;
+import dev.ferry.primary.catalog.CatalogSettings;
 import dev.ferry.primary.catalog.CreateOptions;
 import dev.ferry.primary.catalog.DatabaseSnapshot;
 import dev.ferry.primary.log.LogReader;
@@ -34,7 +35,12 @@ final class StreamFixture implements AutoCloseable {
     }
 
     StreamFixture(Path dataDir, long heartbeatIntervalMs, long snapshotStallMs) throws Exception {
-        catalog = Catalog.open(dataDir);
+        this(dataDir, heartbeatIntervalMs, snapshotStallMs, CatalogSettings.defaults());
+    }
+
+    StreamFixture(Path dataDir, long heartbeatIntervalMs, long snapshotStallMs, CatalogSettings settings)
+            throws Exception {
+        catalog = Catalog.open(dataDir, java.time.Clock.systemUTC(), settings);
         server = ReplicationServer.start(new InetSocketAddress("127.0.0.1", 0), catalog,
                 new ReplicationSettings(TOKEN, heartbeatIntervalMs, "test-primary", 2_000, snapshotStallMs), registry);
     }

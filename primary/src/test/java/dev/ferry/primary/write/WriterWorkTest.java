@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,6 +31,7 @@ class WriterWorkTest {
     Path dir;
 
     private Connection connection;
+    private ExecutorService pool;
     private Writer writer;
     private final CountingLog log = new CountingLog();
 
@@ -67,12 +70,14 @@ class WriterWorkTest {
         try (java.sql.Statement st = connection.createStatement()) {
             st.execute("CREATE TABLE t(v TEXT)");
         }
-        writer = new Writer("w", connection, log, cause -> { });
+        pool = Executors.newSingleThreadExecutor();
+        writer = new Writer("w", connection, log, cause -> { }, pool);
     }
 
     @AfterEach
     void close() throws Exception {
         writer.close();
+        pool.shutdown();
         connection.close();
     }
 

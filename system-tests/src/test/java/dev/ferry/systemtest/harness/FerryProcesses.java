@@ -90,6 +90,16 @@ public final class FerryProcesses implements BeforeEachCallback, AfterEachCallba
         return primary;
     }
 
+    /** As {@link #startPrimary(String, String, List)}, with extra {@code serve} options. */
+    public PrimaryProcess startPrimary(String node, String token, List<String> jvmOptions, List<String> serveOptions) {
+        requireInTest();
+        PrimaryProcess primary = PrimaryProcess.create(PrimaryJar.path(), testDir.resolve(node).resolve("data"),
+                testDir.resolve(node + ".log"), token, jvmOptions, serveOptions);
+        primaries.add(primary);
+        primary.start();
+        return primary;
+    }
+
     /**
      * Starts an agent with data directory {@code TESTDIR/NODE/data} and log {@code TESTDIR/NODE.log}
      * that replicates {@code patterns} from {@code replicationAddress} (the primary's, or a proxy's)

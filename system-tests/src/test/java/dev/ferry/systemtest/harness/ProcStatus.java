@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Figures of a running process from Linux's {@code /proc}: resident memory and CPU time. */
+/** Figures of a running process from Linux's {@code /proc}: resident memory, CPU time, threads, descriptors. */
 public final class ProcStatus {
     private ProcStatus() {}
 
@@ -18,6 +18,20 @@ public final class ProcStatus {
     /** VmHWM (peak resident) of {@code pid} in bytes. */
     public static long peakResidentBytes(long pid) {
         return statusKb(pid, "VmHWM:") * 1024;
+    }
+
+    /** Threads of {@code pid} now (the Threads line of /proc/PID/status). */
+    public static int threads(long pid) {
+        return (int) statusKb(pid, "Threads:");
+    }
+
+    /** Open file descriptors of {@code pid} now (entries of /proc/PID/fd). */
+    public static int openFds(long pid) {
+        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return (int) fds.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException("list /proc/" + pid + "/fd", e);
+        }
     }
 
     /** User plus system CPU time of {@code pid} in clock ticks (utime + stime of /proc/PID/stat). */
