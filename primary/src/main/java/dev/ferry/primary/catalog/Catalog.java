@@ -5,6 +5,7 @@ import dev.ferry.primary.log.LogReader;
 import dev.ferry.primary.write.ExecuteResult;
 import dev.ferry.primary.write.QueryResult;
 import dev.ferry.primary.write.Statement;
+import dev.ferry.primary.write.StatementLimits;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -68,6 +69,7 @@ public final class Catalog implements AutoCloseable {
         }
     };
     private volatile boolean closed;
+    private volatile StatementLimits statementLimits = StatementLimits.DEFAULTS;
 
     private Catalog(Path databasesDir, Clock clock) {
         this.databasesDir = databasesDir;
@@ -202,6 +204,15 @@ public final class Catalog implements AutoCloseable {
         }
     }
 
+    /** The limits of execute and query requests; applies to databases opened from now on. */
+    public void statementLimits(StatementLimits limits) {
+        this.statementLimits = java.util.Objects.requireNonNull(limits, "limits");
+    }
+
+    public StatementLimits statementLimits() {
+        return statementLimits;
+    }
+
     public CompletableFuture<ExecuteResult> execute(String name, List<Statement> statements) {
         return withDatabase(name).thenCompose(db -> db.execute(statements));
     }
@@ -248,7 +259,8 @@ public final class Catalog implements AutoCloseable {
             if (!Files.isDirectory(dir)) {
                 throw new UnknownDatabaseException("database " + name + " does not exist");
             }
-            db = PrimaryDatabase.open(name, new DatabaseFiles(dir), clock, dispatch, this::onFatal);
+            db = PrimaryDatabase.open(name, new DatabaseFiles(dir), clock, dispatch, this::onFatal,
+                    statementLimits);
             open.put(name, db);
             return db;
         } finally {

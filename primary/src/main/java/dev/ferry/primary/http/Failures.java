@@ -4,6 +4,7 @@ import dev.ferry.primary.catalog.DatabaseExistsException;
 import dev.ferry.primary.catalog.DatabaseUnavailableException;
 import dev.ferry.primary.catalog.InvalidDatabaseNameException;
 import dev.ferry.primary.catalog.UnknownDatabaseException;
+import dev.ferry.primary.write.LimitExceededException;
 import dev.ferry.primary.write.StatementFailedException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.concurrent.CompletionException;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>refused request (route, method, body shape) → its own status (400, 404, 405);
  *   <li>invalid database name → 400; unknown database → 404; existing database → 409;
- *   <li>failed statement → 400 with the statement's index;
+ *   <li>failed statement → 400 with the statement's index (and the limit's name if it hit one);
  *   <li>unavailable database → 503; admin executor saturated → 503;
  *   <li>anything else → 500, logged with its cause; the client gets no internals.
  * </ol>
@@ -33,11 +34,14 @@ final class Failures {
         Throwable cause = unwrap(failure);
         if (cause instanceof ApiException) {
             ApiException refused = (ApiException) cause;
-            return new ApiResponse(refused.status(), ResponseBodies.error(refused.getMessage(), null), refused.allow());
+            return new ApiResponse(refused.status(), ResponseBodies.error(refused.getMessage(), null, refused.limit()),
+                    refused.allow());
         }
         if (cause instanceof StatementFailedException) {
             StatementFailedException failed = (StatementFailedException) cause;
-            return error(HttpResponseStatus.BAD_REQUEST, failed.getMessage(), failed.statementIndex());
+            String limit = failed.getCause() instanceof LimitExceededException l ? l.limit() : null;
+            return ApiResponse.of(HttpResponseStatus.BAD_REQUEST,
+                    ResponseBodies.error(failed.getMessage(), failed.statementIndex(), limit));
         }
         if (cause instanceof InvalidDatabaseNameException) {
             return error(HttpResponseStatus.BAD_REQUEST, cause.getMessage(), null);
