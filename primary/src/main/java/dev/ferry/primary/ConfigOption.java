@@ -15,7 +15,11 @@ enum ConfigOption {
     REPLICATION_PORT("replication-port", "7070"),
     MAX_BODY_BYTES("max-body-bytes", "16MiB"),
     SHUTDOWN_TIMEOUT_MS("shutdown-timeout-ms", "10000"),
-    TOKEN("token", "");
+    TOKEN("token", ""),
+    MAX_STATEMENTS("max-statements", "1000"),
+    QUERY_TIMEOUT_MS("query-timeout-ms", "5000"),
+    MAX_RESPONSE_ROWS("max-response-rows", "10000"),
+    MAX_RESPONSE_BYTES("max-response-bytes", "16MiB");
 
     private final String key;
     private final String defaultValue;

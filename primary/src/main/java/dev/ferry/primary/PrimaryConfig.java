@@ -1,5 +1,6 @@
 package dev.ferry.primary;
 
+import dev.ferry.primary.write.StatementLimits;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -26,9 +27,11 @@ import java.util.regex.Pattern;
  * @param maxBodyBytes largest request body accepted; larger ones get a 413
  * @param shutdownTimeoutMs how long shutdown waits for requests in flight
  * @param token the token replica agents must present; empty for none
+ * @param limits the limits of execute and query requests (max-statements, query-timeout-ms,
+ *               max-response-rows, max-response-bytes)
  */
 record PrimaryConfig(Path dataDir, String bind, int httpPort, int replicationPort, int maxBodyBytes, long shutdownTimeoutMs,
-                     String token) {
+                     String token, StatementLimits limits) {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB)?", Pattern.CASE_INSENSITIVE);
 
     /**
@@ -50,7 +53,12 @@ record PrimaryConfig(Path dataDir, String bind, int httpPort, int replicationPor
                 port(sources.get(ConfigOption.REPLICATION_PORT)),
                 bytes(sources.get(ConfigOption.MAX_BODY_BYTES)),
                 millis(sources.get(ConfigOption.SHUTDOWN_TIMEOUT_MS)),
-                token(sources.get(ConfigOption.TOKEN)));
+                token(sources.get(ConfigOption.TOKEN)),
+                new StatementLimits(
+                        (int) positive(sources.get(ConfigOption.MAX_STATEMENTS), Integer.MAX_VALUE),
+                        positive(sources.get(ConfigOption.QUERY_TIMEOUT_MS), Long.MAX_VALUE / 1_000_000),
+                        (int) positive(sources.get(ConfigOption.MAX_RESPONSE_ROWS), Integer.MAX_VALUE),
+                        bytes(sources.get(ConfigOption.MAX_RESPONSE_BYTES))));
         if (config.httpPort != 0 && config.httpPort == config.replicationPort) {
             throw new InvalidConfigException("--http-port and --replication-port are both " + config.httpPort
                     + "; they must differ");
@@ -71,7 +79,7 @@ record PrimaryConfig(Path dataDir, String bind, int httpPort, int replicationPor
     public String toString() {
         return "PrimaryConfig[dataDir=" + dataDir + ", bind=" + bind + ", httpPort=" + httpPort + ", replicationPort="
                 + replicationPort + ", maxBodyBytes=" + maxBodyBytes + ", shutdownTimeoutMs=" + shutdownTimeoutMs
-                + ", token=" + (token.isEmpty() ? "none" : "(set)") + "]";
+                + ", token=" + (token.isEmpty() ? "none" : "(set)") + ", limits=" + limits + "]";
     }
 
     /** A raw value and where it came from ("--http-port", "FERRY_HTTP_PORT", "http-port in FILE", "default"). */
@@ -168,6 +176,16 @@ record PrimaryConfig(Path dataDir, String bind, int httpPort, int replicationPor
                     + dev.ferry.protocol.Limits.MAX_TOKEN_BYTES + " bytes");
         }
         return token;
+    }
+
+    /** A whole number from 1 to {@code max}. */
+    private static long positive(Sourced raw, long max) throws InvalidConfigException {
+        String rule = "must be a whole number from 1 to " + max;
+        long value = number(raw, rule);
+        if (value < 1 || value > max) {
+            throw raw.invalid(rule);
+        }
+        return value;
     }
 
     private static long millis(Sourced raw) throws InvalidConfigException {

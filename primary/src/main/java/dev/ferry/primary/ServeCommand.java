@@ -70,6 +70,25 @@ final class ServeCommand implements Callable<Integer> {
                     + " that can connect may replicate.")
     private String token;
 
+    @Option(names = "--max-statements", paramLabel = "N",
+            description = "Most statements in one execute request; more get 400. Env FERRY_MAX_STATEMENTS. Default 1000.")
+    private String maxStatements;
+
+    @Option(names = "--query-timeout-ms", paramLabel = "MS",
+            description = "How long one query, or one statement of an execute request, may run before it is"
+                    + " interrupted (400). Env FERRY_QUERY_TIMEOUT_MS. Default 5000.")
+    private String queryTimeoutMs;
+
+    @Option(names = "--max-response-rows", paramLabel = "N",
+            description = "Most rows in one response (query rows, or RETURNING rows of all statements of an execute);"
+                    + " more get 400 and an execute is rolled back. Env FERRY_MAX_RESPONSE_ROWS. Default 10000.")
+    private String maxResponseRows;
+
+    @Option(names = "--max-response-bytes", paramLabel = "SIZE",
+            description = "Largest (approximate) size of the rows of one response, in bytes or with KiB, MiB, GiB;"
+                    + " larger get 400. Env FERRY_MAX_RESPONSE_BYTES. Default 16MiB.")
+    private String maxResponseBytes;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
@@ -112,6 +131,10 @@ final class ServeCommand implements Callable<Integer> {
         putIfSet(flags, ConfigOption.MAX_BODY_BYTES, maxBodyBytes);
         putIfSet(flags, ConfigOption.SHUTDOWN_TIMEOUT_MS, shutdownTimeoutMs);
         putIfSet(flags, ConfigOption.TOKEN, token);
+        putIfSet(flags, ConfigOption.MAX_STATEMENTS, maxStatements);
+        putIfSet(flags, ConfigOption.QUERY_TIMEOUT_MS, queryTimeoutMs);
+        putIfSet(flags, ConfigOption.MAX_RESPONSE_ROWS, maxResponseRows);
+        putIfSet(flags, ConfigOption.MAX_RESPONSE_BYTES, maxResponseBytes);
         return flags;
     }
 

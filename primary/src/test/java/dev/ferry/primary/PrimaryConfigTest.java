@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.primary.write.StatementLimits;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ class PrimaryConfigTest {
     void resolve_nothingSet_defaults() throws Exception {
         PrimaryConfig config = PrimaryConfig.resolve(flags, env);
 
-        assertEquals(new PrimaryConfig(Path.of("./ferry-data"), "127.0.0.1", 8080, 7070, 16 << 20, 10_000, ""), config);
+        assertEquals(new PrimaryConfig(Path.of("./ferry-data"), "127.0.0.1", 8080, 7070, 16 << 20, 10_000, "", StatementLimits.DEFAULTS), config);
     }
 
     @Test
@@ -61,8 +62,27 @@ class PrimaryConfigTest {
         flags.put(ConfigOption.CONFIG, yaml("data-dir: " + data + "\nbind: 0.0.0.0\nhttp-port: 0\nreplication-port: 0\n"
                 + "max-body-bytes: 512KiB\nshutdown-timeout-ms: 250\ntoken: from-yaml\n").toString());
 
-        assertEquals(new PrimaryConfig(data, "0.0.0.0", 0, 0, 512 << 10, 250, "from-yaml"),
+        assertEquals(new PrimaryConfig(data, "0.0.0.0", 0, 0, 512 << 10, 250, "from-yaml", StatementLimits.DEFAULTS),
                 PrimaryConfig.resolve(flags, env));
+    }
+
+    @Test
+    void resolve_limits_flagThenEnvThenYaml() throws Exception {
+        flags.put(ConfigOption.CONFIG, yaml("max-statements: 7\nquery-timeout-ms: 70\nmax-response-rows: 700\n"
+                + "max-response-bytes: 7KiB\n").toString());
+        env.put("FERRY_QUERY_TIMEOUT_MS", "80");
+        flags.put(ConfigOption.MAX_RESPONSE_ROWS, "900");
+
+        assertEquals(new StatementLimits(7, 80, 900, 7 << 10), PrimaryConfig.resolve(flags, env).limits());
+    }
+
+    @Test
+    void resolve_zeroStatementLimit_refusedNamingTheOption() {
+        flags.put(ConfigOption.MAX_STATEMENTS, "0");
+
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> PrimaryConfig.resolve(flags, env));
+        assertEquals("invalid max-statements '0' (from --max-statements): must be a whole number from 1 to 2147483647",
+                e.getMessage());
     }
 
     @Test
@@ -72,7 +92,7 @@ class PrimaryConfigTest {
                 "FERRY_REPLICATION_PORT", "17070", "FERRY_MAX_BODY_BYTES", "1048576", "FERRY_SHUTDOWN_TIMEOUT_MS", "0"));
         env.put("FERRY_TOKEN", "from-env");
 
-        assertEquals(new PrimaryConfig(data, "::1", 18080, 17070, 1 << 20, 0, "from-env"), PrimaryConfig.resolve(flags, env));
+        assertEquals(new PrimaryConfig(data, "::1", 18080, 17070, 1 << 20, 0, "from-env", StatementLimits.DEFAULTS), PrimaryConfig.resolve(flags, env));
     }
 
     @Test
@@ -213,7 +233,8 @@ class PrimaryConfigTest {
 
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> PrimaryConfig.resolve(flags, env));
         assertEquals("config file " + file + ": unknown option 'http_port'; known options: data-dir, bind, http-port,"
-                + " replication-port, max-body-bytes, shutdown-timeout-ms, token", e.getMessage());
+                + " replication-port, max-body-bytes, shutdown-timeout-ms, token, max-statements, query-timeout-ms,"
+                + " max-response-rows, max-response-bytes", e.getMessage());
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.ferry.primary.write.StatementLimits;
 import dev.ferry.primary.catalog.Catalog;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -53,7 +54,7 @@ class PrimaryServerTest {
     }
 
     private PrimaryConfig config() {
-        return new PrimaryConfig(dataDir, "127.0.0.1", 0, 0, 1 << 20, 5_000, "");
+        return new PrimaryConfig(dataDir, "127.0.0.1", 0, 0, 1 << 20, 5_000, "", StatementLimits.DEFAULTS);
     }
 
     private HttpResponse<String> get(int port, String path) throws Exception {
