@@ -80,7 +80,7 @@ public final class StatementRunner implements AutoCloseable {
                     rows = new ArrayList<>();
                     try (ResultSet rs = ps.getResultSet()) {
                         // Read to the end: a RETURNING statement completes only when stepped to the end.
-                        readRows(rs, columns, null, rows, budget);
+                        readRows(rs, columns, rows, budget);
                     }
                 }
             } catch (SQLException e) {
@@ -108,7 +108,8 @@ public final class StatementRunner implements AutoCloseable {
             try {
                 if (ps.execute()) {
                     try (ResultSet rs = ps.getResultSet()) {
-                        readRows(rs, columns, types, rows, newBudget());
+                        types.addAll(declaredTypes(ps, rs.getMetaData().getColumnCount()));
+                        readRows(rs, columns, rows, newBudget());
                     }
                 }
             } catch (SQLException e) {
@@ -120,15 +121,12 @@ public final class StatementRunner implements AutoCloseable {
         }
     }
 
-    private static void readRows(ResultSet rs, List<String> columns, List<String> types, List<List<Object>> rows,
-                                 ResponseBudget budget) throws SQLException {
+    private static void readRows(ResultSet rs, List<String> columns, List<List<Object>> rows, ResponseBudget budget)
+            throws SQLException {
         ResultSetMetaData md = rs.getMetaData();
         int n = md.getColumnCount();
         for (int i = 1; i <= n; i++) {
             columns.add(md.getColumnLabel(i));
-            if (types != null) {
-                types.add(md.getColumnTypeName(i));
-            }
         }
         while (rs.next()) {
             List<Object> row = new ArrayList<>(n);
@@ -138,6 +136,22 @@ public final class StatementRunner implements AutoCloseable {
             budget.add(row);
             rows.add(row);
         }
+    }
+
+    /**
+     * The declared type of each result column as the schema spells it ({@code
+     * sqlite3_column_decltype}: {@code VARCHAR(10)}, {@code INTEGER}); null for an expression or a
+     * column declared without a type.
+     */
+    private static List<String> declaredTypes(PreparedStatement ps, int n) throws SQLException {
+        org.sqlite.core.CoreStatement core = ps.unwrap(org.sqlite.core.CoreStatement.class);
+        List<String> types = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int column = i;
+            String type = core.pointer.safeRun((database, pointer) -> database.column_decltype(pointer, column));
+            types.add(type == null || type.isEmpty() ? null : type);
+        }
+        return types;
     }
 
     private void startClock() {

@@ -38,12 +38,15 @@ public final class PrimaryProcess implements AutoCloseable {
     private final int replicationPort;
     private final String token;
     private final List<String> jvmOptions;
+    private final List<String> serveArgs;
     private Process process;
     private FerryClient client;
     private int incarnation;
 
-    private PrimaryProcess(Path jar, Path dataDir, Path logFile, String token, List<String> jvmOptions) {
+    private PrimaryProcess(Path jar, Path dataDir, Path logFile, String token, List<String> jvmOptions,
+                           List<String> serveArgs) {
         this.jar = jar;
+        this.serveArgs = List.copyOf(serveArgs);
         this.dataDir = dataDir;
         this.logFile = logFile;
         this.token = token;
@@ -57,7 +60,7 @@ public final class PrimaryProcess implements AutoCloseable {
      * {@link FerryProcesses}) before {@link #start}, so even a failed start leaves nothing running.
      */
     public static PrimaryProcess create(Path jar, Path dataDir, Path logFile) {
-        return new PrimaryProcess(jar, dataDir, logFile, "", List.of());
+        return new PrimaryProcess(jar, dataDir, logFile, "", List.of(), List.of());
     }
 
     /**
@@ -65,7 +68,12 @@ public final class PrimaryProcess implements AutoCloseable {
      * for none) and extra JVM options (for example {@code -Xmx256m}) placed before {@code -jar}.
      */
     public static PrimaryProcess create(Path jar, Path dataDir, Path logFile, String token, List<String> jvmOptions) {
-        return new PrimaryProcess(jar, dataDir, logFile, token, jvmOptions);
+        return new PrimaryProcess(jar, dataDir, logFile, token, jvmOptions, List.of());
+    }
+
+    /** As {@link #create(Path, Path, Path)}, with extra {@code serve} options (e.g. {@code --max-statements 10}). */
+    public static PrimaryProcess createWithOptions(Path jar, Path dataDir, Path logFile, List<String> serveArgs) {
+        return new PrimaryProcess(jar, dataDir, logFile, "", List.of(), serveArgs);
     }
 
     /**
@@ -88,6 +96,7 @@ public final class PrimaryProcess implements AutoCloseable {
         if (!token.isEmpty()) {
             command.addAll(List.of("--token", token));
         }
+        command.addAll(serveArgs);
         try {
             Files.createDirectories(logFile.getParent());
             Files.writeString(logFile, "=== ferry-test: start #" + incarnation + " at " + Instant.now() + ": "
