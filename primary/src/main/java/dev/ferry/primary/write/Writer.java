@@ -264,6 +264,8 @@ public final class Writer implements AutoCloseable {
             List<WriteRequest> rest = new ArrayList<>(batch);
             rest.remove(lost.request());
             if (!rest.isEmpty()) {
+                log.info("writer {}: an interrupted statement ended the transaction; running the other {} request(s)"
+                        + " of the batch again", name, rest.size());
                 runBatch(rest);
             }
             return;
