@@ -70,7 +70,7 @@ public final class StatementGuard implements AutoCloseable {
      * opcodes that {@link ProgramRules} judges (journal_mode, wal_checkpoint, schema_version).
      */
     static final Set<String> COMPILABLE_PRAGMAS = Set.of("application_id", "user_version", "schema_version",
-            "data_version", "page_count", "freelist_count", "page_size", "journal_mode", "wal_checkpoint",
+            "data_version", "page_count", "freelist_count", "journal_mode", "wal_checkpoint",
             "integrity_check", "quick_check", "foreign_key_check", "foreign_key_list", "table_info",
             "table_xinfo", "table_list", "index_info", "index_list", "index_xinfo", "collation_list",
             "function_list", "module_list", "pragma_list", "compile_options", "database_list",
