@@ -69,11 +69,21 @@ public final class StatementRunner implements AutoCloseable {
 
     /** Runs a statement that may write; rows it returns (RETURNING, SELECT) are returned too. */
     public StatementResult execute(Statement statement, ResponseBudget budget) throws SQLException {
+        return execute(statement, budget, true);
+    }
+
+    /**
+     * As {@link #execute(Statement, ResponseBudget)}; {@code timed} false runs it without the
+     * time limit (the writer's VACUUM, whose work is bounded by the database's size).
+     */
+    StatementResult execute(Statement statement, ResponseBudget budget, boolean timed) throws SQLException {
         long totalBefore = db.total_changes();
         List<String> columns = null;
         List<List<Object>> rows = null;
         try (PreparedStatement ps = prepare(statement)) {
-            startClock();
+            if (timed) {
+                startClock();
+            }
             try {
                 if (ps.execute()) {
                     columns = new ArrayList<>();
