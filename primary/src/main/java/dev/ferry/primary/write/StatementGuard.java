@@ -109,7 +109,8 @@ public final class StatementGuard implements AutoCloseable {
      *                    depends on uncommitted schema (the writer's); null to never do so
      */
     public synchronized void check(String sql, Connection sameRequest) throws SQLException {
-        if (allowed.containsKey(sql)) {
+        if (allowed.get(sql) != null) {
+            // get, not containsKey: it moves the entry to the young end of the LRU order
             return;
         }
         String pragma = SqlText.pragmaName(sql);
@@ -206,6 +207,14 @@ public final class StatementGuard implements AutoCloseable {
             }
             inspection = null;
         }
+    }
+
+    synchronized int cachedVerdicts() {
+        return allowed.size();
+    }
+
+    synchronized boolean isCached(String sql) {
+        return allowed.containsKey(sql);
     }
 
     @Override

@@ -213,6 +213,17 @@ class StatementGuardTest {
         assertEquals(2, r.rowsAffected());
     }
 
+    @Test
+    void verdictCache_isBoundedLru() throws Exception {
+        for (int i = 0; i < StatementGuard.CACHE_ENTRIES + 10; i++) {
+            guard.check("SELECT " + i, null);
+            guard.check("SELECT 0", null); // kept young: never evicted
+        }
+        assertTrue(guard.cachedVerdicts() <= StatementGuard.CACHE_ENTRIES);
+        assertTrue(guard.isCached("SELECT 0"));
+        assertTrue(!guard.isCached("SELECT 1"), "the oldest entry was evicted");
+    }
+
     private void run(String sql) throws SQLException {
         runner.execute(Statement.of(sql), runner.newBudget());
     }
