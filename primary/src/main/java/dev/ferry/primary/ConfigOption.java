@@ -20,7 +20,11 @@ enum ConfigOption {
     MAX_OPEN_DATABASES("max-open-databases", "1000"),
     IDLE_CLOSE_MS("idle-close-ms", "60000"),
     /** No fixed default: 2 × the processors, at least 4 (CatalogSettings.defaultWriterThreads). */
-    WRITER_THREADS("writer-threads", null);
+    WRITER_THREADS("writer-threads", null),
+    MAX_STATEMENTS("max-statements", "1000"),
+    QUERY_TIMEOUT_MS("query-timeout-ms", "5000"),
+    MAX_RESPONSE_ROWS("max-response-rows", "10000"),
+    MAX_RESPONSE_BYTES("max-response-bytes", "16MiB");
 
     private final String key;
     private final String defaultValue;

@@ -1,6 +1,7 @@
 package dev.ferry.primary;
 
 import dev.ferry.primary.catalog.CatalogSettings;
+import dev.ferry.primary.write.StatementLimits;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -29,15 +30,17 @@ import java.util.regex.Pattern;
  * @param token the token replica agents must present; empty for none
  * @param maxIngestRows most rows one ingest request may carry; more get a 413
  * @param catalog bounds on open databases and writer threads
+ * @param limits the limits of execute and query requests (max-statements, query-timeout-ms,
+ *               max-response-rows, max-response-bytes)
  */
 record PrimaryConfig(Path dataDir, String bind, int httpPort, int replicationPort, int maxBodyBytes, long shutdownTimeoutMs,
-                     String token, int maxIngestRows, CatalogSettings catalog) {
+                     String token, int maxIngestRows, CatalogSettings catalog, StatementLimits limits) {
 
-    /** With the default catalog bounds. */
+    /** With the default catalog bounds and statement limits. */
     PrimaryConfig(Path dataDir, String bind, int httpPort, int replicationPort, int maxBodyBytes, long shutdownTimeoutMs,
                   String token, int maxIngestRows) {
         this(dataDir, bind, httpPort, replicationPort, maxBodyBytes, shutdownTimeoutMs, token, maxIngestRows,
-                CatalogSettings.defaults());
+                CatalogSettings.defaults(), StatementLimits.DEFAULTS);
     }
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB)?", Pattern.CASE_INSENSITIVE);
@@ -62,13 +65,18 @@ record PrimaryConfig(Path dataDir, String bind, int httpPort, int replicationPor
                 bytes(sources.get(ConfigOption.MAX_BODY_BYTES)),
                 millis(sources.get(ConfigOption.SHUTDOWN_TIMEOUT_MS)),
                 token(sources.get(ConfigOption.TOKEN)),
-                count(sources.get(ConfigOption.MAX_INGEST_ROWS)),
+                (int) positive(sources.get(ConfigOption.MAX_INGEST_ROWS), Integer.MAX_VALUE),
                 new CatalogSettings(
-                        positiveInt(sources.get(ConfigOption.MAX_OPEN_DATABASES), 1_000_000),
+                        (int) positive(sources.get(ConfigOption.MAX_OPEN_DATABASES), 1_000_000),
                         millis(sources.get(ConfigOption.IDLE_CLOSE_MS)),
                         sources.get(ConfigOption.WRITER_THREADS) == null ? CatalogSettings.defaultWriterThreads()
-                                : positiveInt(sources.get(ConfigOption.WRITER_THREADS), 1024),
-                        CatalogSettings.DEFAULT_OPEN_WAIT_MS));
+                                : (int) positive(sources.get(ConfigOption.WRITER_THREADS), 1024),
+                        CatalogSettings.DEFAULT_OPEN_WAIT_MS),
+                new StatementLimits(
+                        (int) positive(sources.get(ConfigOption.MAX_STATEMENTS), Integer.MAX_VALUE),
+                        positive(sources.get(ConfigOption.QUERY_TIMEOUT_MS), Long.MAX_VALUE / 1_000_000),
+                        (int) positive(sources.get(ConfigOption.MAX_RESPONSE_ROWS), Integer.MAX_VALUE),
+                        bytes(sources.get(ConfigOption.MAX_RESPONSE_BYTES))));
         if (config.httpPort != 0 && config.httpPort == config.replicationPort) {
             throw new InvalidConfigException("--http-port and --replication-port are both " + config.httpPort
                     + "; they must differ");
@@ -90,7 +98,7 @@ record PrimaryConfig(Path dataDir, String bind, int httpPort, int replicationPor
         return "PrimaryConfig[dataDir=" + dataDir + ", bind=" + bind + ", httpPort=" + httpPort + ", replicationPort="
                 + replicationPort + ", maxBodyBytes=" + maxBodyBytes + ", shutdownTimeoutMs=" + shutdownTimeoutMs
                 + ", token=" + (token.isEmpty() ? "none" : "(set)") + ", maxIngestRows=" + maxIngestRows
-                + ", catalog=" + catalog + "]";
+                + ", catalog=" + catalog + ", limits=" + limits + "]";
     }
 
     /** A raw value and where it came from ("--http-port", "FERRY_HTTP_PORT", "http-port in FILE", "default"). */
@@ -189,28 +197,18 @@ record PrimaryConfig(Path dataDir, String bind, int httpPort, int replicationPor
         return token;
     }
 
-    /** A count from 1 to Integer.MAX_VALUE. */
-    private static int count(Sourced raw) throws InvalidConfigException {
-        String rule = "must be a whole number from 1 to " + Integer.MAX_VALUE;
+    /** A whole number from 1 to {@code max}. */
+    private static long positive(Sourced raw, long max) throws InvalidConfigException {
+        String rule = "must be a whole number from 1 to " + max;
         long value = number(raw, rule);
-        if (value < 1 || value > Integer.MAX_VALUE) {
+        if (value < 1 || value > max) {
             throw raw.invalid(rule);
         }
-        return (int) value;
+        return value;
     }
 
     private static long millis(Sourced raw) throws InvalidConfigException {
         return number(raw, "must be a number of milliseconds, 0 or more");
-    }
-
-    /** A whole number from 1 to {@code max}. */
-    private static int positiveInt(Sourced raw, int max) throws InvalidConfigException {
-        String rule = "must be a whole number from 1 to " + max;
-        long n = number(raw, rule);
-        if (n < 1 || n > max) {
-            throw raw.invalid(rule);
-        }
-        return (int) n;
     }
 
     /** A non-negative decimal integer. */

@@ -39,6 +39,7 @@ final class PrimaryServer implements AutoCloseable {
     /** Opens the catalog, starts serving, and logs the readiness line with the bound address. */
     static PrimaryServer start(PrimaryConfig config) throws IOException, InterruptedException {
         Catalog catalog = Catalog.open(config.dataDir(), java.time.Clock.systemUTC(), config.catalog());
+        catalog.statementLimits(config.limits());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         catalog.bindMetrics(registry);
         // Heap and buffer pools: how an operator (and SlowAgentIT) sees that a stalled replica does

@@ -89,6 +89,24 @@ final class ServeCommand implements Callable<Integer> {
             description = "Threads shared by the writers of all databases (one database is written by one thread at"
                     + " a time). Env FERRY_WRITER_THREADS. Default 2 x processors, at least 4.")
     private String writerThreads;
+    @Option(names = "--max-statements", paramLabel = "N",
+            description = "Most statements in one execute request; more get 400. Env FERRY_MAX_STATEMENTS. Default 1000.")
+    private String maxStatements;
+
+    @Option(names = "--query-timeout-ms", paramLabel = "MS",
+            description = "How long one query, or one statement of an execute request, may run before it is"
+                    + " interrupted (400). Env FERRY_QUERY_TIMEOUT_MS. Default 5000.")
+    private String queryTimeoutMs;
+
+    @Option(names = "--max-response-rows", paramLabel = "N",
+            description = "Most rows in one response (query rows, or RETURNING rows of all statements of an execute);"
+                    + " more get 400 and an execute is rolled back. Env FERRY_MAX_RESPONSE_ROWS. Default 10000.")
+    private String maxResponseRows;
+
+    @Option(names = "--max-response-bytes", paramLabel = "SIZE",
+            description = "Largest (approximate) size of the rows of one response, in bytes or with KiB, MiB, GiB;"
+                    + " larger get 400. Env FERRY_MAX_RESPONSE_BYTES. Default 16MiB.")
+    private String maxResponseBytes;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
@@ -136,6 +154,10 @@ final class ServeCommand implements Callable<Integer> {
         putIfSet(flags, ConfigOption.MAX_OPEN_DATABASES, maxOpenDatabases);
         putIfSet(flags, ConfigOption.IDLE_CLOSE_MS, idleCloseMs);
         putIfSet(flags, ConfigOption.WRITER_THREADS, writerThreads);
+        putIfSet(flags, ConfigOption.MAX_STATEMENTS, maxStatements);
+        putIfSet(flags, ConfigOption.QUERY_TIMEOUT_MS, queryTimeoutMs);
+        putIfSet(flags, ConfigOption.MAX_RESPONSE_ROWS, maxResponseRows);
+        putIfSet(flags, ConfigOption.MAX_RESPONSE_BYTES, maxResponseBytes);
         return flags;
     }
 

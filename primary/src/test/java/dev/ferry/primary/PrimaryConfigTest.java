@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.primary.catalog.CatalogSettings;
+import dev.ferry.primary.write.StatementLimits;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +65,25 @@ class PrimaryConfigTest {
 
         assertEquals(new PrimaryConfig(data, "0.0.0.0", 0, 0, 512 << 10, 250, "from-yaml", 500),
                 PrimaryConfig.resolve(flags, env));
+    }
+
+    @Test
+    void resolve_limits_flagThenEnvThenYaml() throws Exception {
+        flags.put(ConfigOption.CONFIG, yaml("max-statements: 7\nquery-timeout-ms: 70\nmax-response-rows: 700\n"
+                + "max-response-bytes: 7KiB\n").toString());
+        env.put("FERRY_QUERY_TIMEOUT_MS", "80");
+        flags.put(ConfigOption.MAX_RESPONSE_ROWS, "900");
+
+        assertEquals(new StatementLimits(7, 80, 900, 7 << 10), PrimaryConfig.resolve(flags, env).limits());
+    }
+
+    @Test
+    void resolve_zeroStatementLimit_refusedNamingTheOption() {
+        flags.put(ConfigOption.MAX_STATEMENTS, "0");
+
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> PrimaryConfig.resolve(flags, env));
+        assertEquals("invalid max-statements '0' (from --max-statements): must be a whole number from 1 to 2147483647",
+                e.getMessage());
     }
 
     @Test
@@ -266,7 +286,8 @@ class PrimaryConfigTest {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> PrimaryConfig.resolve(flags, env));
         assertEquals("config file " + file + ": unknown option 'http_port'; known options: data-dir, bind, http-port,"
                 + " replication-port, max-body-bytes, max-ingest-rows, shutdown-timeout-ms, token, max-open-databases,"
-                + " idle-close-ms, writer-threads", e.getMessage());
+                + " idle-close-ms, writer-threads, max-statements, query-timeout-ms, max-response-rows,"
+                + " max-response-bytes", e.getMessage());
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.ferry.primary.write.StatementLimits;
 import dev.ferry.primary.catalog.Catalog;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;

@@ -12,6 +12,7 @@ import dev.ferry.protocol.checksum.PageChecksumsFile;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.ferry.primary.write.StatementLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -117,6 +118,7 @@ public final class Catalog implements AutoCloseable {
         }
     };
     private volatile boolean closed;
+    private volatile StatementLimits statementLimits = StatementLimits.DEFAULTS;
 
     private Catalog(Path databasesDir, Clock clock, CatalogSettings settings) {
         this.databasesDir = databasesDir;
@@ -371,6 +373,15 @@ public final class Catalog implements AutoCloseable {
         }
     }
 
+    /** The limits of execute and query requests; applies to databases opened from now on. */
+    public void statementLimits(StatementLimits limits) {
+        this.statementLimits = java.util.Objects.requireNonNull(limits, "limits");
+    }
+
+    public StatementLimits statementLimits() {
+        return statementLimits;
+    }
+
     public CompletableFuture<ExecuteResult> execute(String name, List<Statement> statements) {
         return withLease(name, h -> h.db.execute(statements));
     }
@@ -454,7 +465,8 @@ public final class Catalog implements AutoCloseable {
             reserveSlot(name);
             PrimaryDatabase db;
             try {
-                db = PrimaryDatabase.open(name, new DatabaseFiles(dir), clock, dispatch, this::onFatal, writerPool);
+                db = PrimaryDatabase.open(name, new DatabaseFiles(dir), clock, dispatch, this::onFatal, writerPool,
+                        statementLimits);
             } catch (IOException | DatabaseUnavailableException | RuntimeException e) {
                 slots.decrementAndGet();
                 throw e;

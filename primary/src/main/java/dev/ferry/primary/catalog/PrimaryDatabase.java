@@ -12,6 +12,9 @@ import dev.ferry.primary.write.ExecuteResult;
 import dev.ferry.primary.write.QueryResult;
 import dev.ferry.primary.write.Statement;
 import dev.ferry.primary.write.StatementFailedException;
+import dev.ferry.primary.write.SqliteGuards;
+import dev.ferry.primary.write.StatementGuard;
+import dev.ferry.primary.write.StatementLimits;
 import dev.ferry.primary.write.StatementRunner;
 import dev.ferry.primary.write.Writer;
 import dev.ferry.protocol.checksum.PageChecksums;
@@ -59,6 +62,8 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
     private final Connection writerConnection;
     private final Connection readerConnection;
     private final StatementRunner readerRunner;
+    /** The sandbox (one inspection connection), shared by the writer and the query connection. */
+    private final StatementGuard guard;
     private final Writer writer;
     private final Object queryLock = new Object();
     private final CatalogListener listener;
@@ -69,7 +74,8 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
     private long pagesSinceCheckpoint;
 
     private PrimaryDatabase(String name, DatabaseFiles files, DatabaseRecovery.Recovered recovered, Clock clock,
-                            CatalogListener listener, Consumer<PrimaryDatabase> onFatal, Executor writerPool)
+                            CatalogListener listener, Consumer<PrimaryDatabase> onFatal, Executor writerPool,
+                            StatementLimits limits)
             throws SQLException, IOException {
         this.name = name;
         this.listener = listener;
@@ -85,18 +91,21 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
         try {
             w = SqliteConnections.writer(files);
             r = SqliteConnections.reader(files);
+            SqliteGuards.apply(w);
+            SqliteGuards.apply(r);
             // Opened after SQLite and closed only after SQLite: closing any descriptor of the
             // database file drops every POSIX lock this process holds on it, SQLite's included.
             f = FileChannel.open(files.db(), StandardOpenOption.READ);
             this.writerConnection = w;
             this.readerConnection = r;
             this.dbFile = f;
-            this.readerRunner = new StatementRunner(r);
+            this.guard = new StatementGuard(() -> SqliteConnections.reader(files));
+            this.readerRunner = new StatementRunner(r, guard, false, limits);
             // Recovery left the WAL empty: everything the writer captures from now on is new.
             if (!walReader.readCommitted().isEmpty()) {
                 throw new IOException("open " + name + ": the WAL holds transactions after recovery emptied it");
             }
-            this.writer = new Writer(name, w, this, cause -> onFatal.accept(this), writerPool);
+            this.writer = new Writer(name, w, guard, limits, this, cause -> onFatal.accept(this), writerPool);
         } catch (SQLException | IOException | RuntimeException e) {
             closeQuietly(r, e);
             closeQuietly(w, e);
@@ -108,11 +117,11 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
     }
 
     static PrimaryDatabase open(String name, DatabaseFiles files, Clock clock, CatalogListener listener,
-                                Consumer<PrimaryDatabase> onFatal, Executor writerPool)
+                                Consumer<PrimaryDatabase> onFatal, Executor writerPool, StatementLimits limits)
             throws IOException, DatabaseUnavailableException {
         DatabaseRecovery.Recovered recovered = new DatabaseRecovery(name, files).recover(clock.millis());
         try {
-            return new PrimaryDatabase(name, files, recovered, clock, listener, onFatal, writerPool);
+            return new PrimaryDatabase(name, files, recovered, clock, listener, onFatal, writerPool, limits);
         } catch (SQLException | IOException | RuntimeException e) {
             try {
                 recovered.log().close();
@@ -207,13 +216,27 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
                 }
             }
             long txid = writer.txidUpperBound();
+            T result;
             try {
-                return work.run(txid);
-            } finally {
-                try (java.sql.Statement st = readerConnection.createStatement()) {
-                    st.execute("COMMIT");
-                }
+                result = work.run(txid);
+            } catch (Exception e) {
+                // An interrupted statement (the time limit) may have ended the read transaction
+                // already; the work's own failure is the answer.
+                endReadQuietly();
+                throw e;
             }
+            try (java.sql.Statement st = readerConnection.createStatement()) {
+                st.execute("COMMIT");
+            }
+            return result;
+        }
+    }
+
+    private void endReadQuietly() {
+        try (java.sql.Statement st = readerConnection.createStatement()) {
+            st.execute("ROLLBACK");
+        } catch (SQLException e) {
+            log.debug("end read transaction of {}: {}", name, e.getMessage());
         }
     }
 
@@ -306,6 +329,7 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
         IOException failure = null;
         try {
             synchronized (queryLock) {
+                guard.close();
                 readerRunner.close();
                 readerConnection.close();
             }

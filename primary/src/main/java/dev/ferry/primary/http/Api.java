@@ -126,7 +126,12 @@ final class Api {
     }
 
     /** Timed into ferry_write_latency_seconds (its _count is the number of successful writes). */
-    private CompletableFuture<ApiResponse> execute(String name, List<Statement> statements) {
+    private CompletableFuture<ApiResponse> execute(String name, List<Statement> statements) throws ApiException {
+        int max = catalog.statementLimits().maxStatements();
+        if (statements.size() > max) {
+            throw ApiException.limitExceeded("max-statements", "the request has " + statements.size()
+                    + " statements, more than the limit of " + max + " (max-statements)");
+        }
         long start = System.nanoTime();
         return catalog.execute(name, statements).whenComplete((result, failure) -> {
             if (failure == null) {

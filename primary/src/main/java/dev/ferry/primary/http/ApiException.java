@@ -9,11 +9,27 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 final class ApiException extends Exception {
     private final HttpResponseStatus status;
     private final String allow;
+    private final String limit;
 
     private ApiException(HttpResponseStatus status, String message, String allow) {
+        this(status, message, allow, null);
+    }
+
+    private ApiException(HttpResponseStatus status, String message, String allow, String limit) {
         super(message);
         this.status = status;
         this.allow = allow;
+        this.limit = limit;
+    }
+
+    /** A 400 for a request over a configured limit; {@code limit} is the option's name. */
+    static ApiException limitExceeded(String limit, String message) {
+        return new ApiException(HttpResponseStatus.BAD_REQUEST, message, null, limit);
+    }
+
+    /** The name of the limit the request exceeded, else null. */
+    String limit() {
+        return limit;
     }
 
     static ApiException badRequest(String message) {

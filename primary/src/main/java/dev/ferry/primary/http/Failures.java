@@ -5,6 +5,7 @@ import dev.ferry.primary.catalog.DatabaseUnavailableException;
 import dev.ferry.primary.catalog.InvalidDatabaseNameException;
 import dev.ferry.primary.catalog.UnknownDatabaseException;
 import dev.ferry.primary.ingest.IngestRejectedException;
+import dev.ferry.primary.write.LimitExceededException;
 import dev.ferry.primary.write.StatementFailedException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.concurrent.CompletionException;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>refused request (route, method, body shape) → its own status (400, 404, 405);
  *   <li>invalid database name → 400; unknown database → 404; existing database → 409;
- *   <li>failed statement → 400 with the statement's index;
+ *   <li>failed statement → 400 with the statement's index (and the limit's name if it hit one);
  *   <li>refused ingest or retention → 400 (invalid), 404 (no such table), 409 (type conflict), 413 (too many rows);
  *   <li>unavailable database → 503; admin executor saturated → 503;
  *   <li>anything else → 500, logged with its cause; the client gets no internals.
@@ -35,11 +36,14 @@ final class Failures {
         Throwable cause = unwrap(failure);
         if (cause instanceof ApiException) {
             ApiException refused = (ApiException) cause;
-            return new ApiResponse(refused.status(), ResponseBodies.error(refused.getMessage(), null), refused.allow());
+            return new ApiResponse(refused.status(), ResponseBodies.error(refused.getMessage(), null, refused.limit()),
+                    refused.allow());
         }
         if (cause instanceof StatementFailedException) {
             StatementFailedException failed = (StatementFailedException) cause;
-            return error(HttpResponseStatus.BAD_REQUEST, failed.getMessage(), failed.statementIndex());
+            String limit = failed.getCause() instanceof LimitExceededException l ? l.limit() : null;
+            return ApiResponse.of(HttpResponseStatus.BAD_REQUEST,
+                    ResponseBodies.error(failed.getMessage(), failed.statementIndex(), limit));
         }
         if (cause instanceof IngestRejectedException refused) {
             return error(IngestStatus.of(refused.reason()), refused.getMessage(), null);

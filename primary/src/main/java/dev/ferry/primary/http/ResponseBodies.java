@@ -49,6 +49,10 @@ final class ResponseBodies {
                 out.writeStartObject();
                 out.writeNumberField("rows_affected", statement.rowsAffected());
                 out.writeNumberField("last_insert_id", statement.lastInsertId());
+                if (statement.columns() != null) {
+                    writeStrings(out, "columns", statement.columns());
+                    writeRows(out, statement.rows());
+                }
                 out.writeEndObject();
             }
             out.writeEndArray();
@@ -62,15 +66,7 @@ final class ResponseBodies {
             out.writeStartObject();
             writeStrings(out, "columns", result.columns());
             writeStrings(out, "types", result.types());
-            out.writeArrayFieldStart("rows");
-            for (List<Object> row : result.rows()) {
-                out.writeStartArray();
-                for (Object value : row) {
-                    JsonValues.write(out, value);
-                }
-                out.writeEndArray();
-            }
-            out.writeEndArray();
+            writeRows(out, result.rows());
             out.writeNumberField("txid", result.txid());
             out.writeEndObject();
         };
@@ -78,14 +74,37 @@ final class ResponseBodies {
 
     /** {@code {"error": message}}, plus {@code "statement": index} when {@code statement} is not null. */
     static ApiResponse.Body error(String message, Integer statement) {
+        return error(message, statement, null);
+    }
+
+    /**
+     * {@code {"error": message}}, plus {@code "statement": index} and {@code "limit": name} when
+     * they are not null.
+     */
+    static ApiResponse.Body error(String message, Integer statement, String limit) {
         return out -> {
             out.writeStartObject();
             out.writeStringField("error", message);
             if (statement != null) {
                 out.writeNumberField("statement", statement);
             }
+            if (limit != null) {
+                out.writeStringField("limit", limit);
+            }
             out.writeEndObject();
         };
+    }
+
+    private static void writeRows(JsonGenerator out, List<List<Object>> rows) throws IOException {
+        out.writeArrayFieldStart("rows");
+        for (List<Object> row : rows) {
+            out.writeStartArray();
+            for (Object value : row) {
+                JsonValues.write(out, value);
+            }
+            out.writeEndArray();
+        }
+        out.writeEndArray();
     }
 
     private static void writeDatabase(JsonGenerator out, DatabaseInfo info, List<ReplicaStatus> replicas)

@@ -27,17 +27,61 @@ public final class SqlText {
         return parameterNames;
     }
 
-    /** True if non-blank, non-comment text follows the first statement's terminating semicolon. */
+    /**
+     * True if non-blank, non-comment text follows the semicolon that ends the first statement (a
+     * semicolon inside a CREATE TRIGGER body does not end it, as in SQLite's own
+     * {@code sqlite3_complete}). A leading semicolon counts as ending an (empty) first statement.
+     */
     public boolean hasTrailingStatement() {
         return hasTrailingStatement;
+    }
+
+    // The statement-end state machine of SQLite's sqlite3_complete() (src/complete.c): a ';' ends
+    // a statement except inside the body of CREATE [TEMP] TRIGGER … BEGIN … END.
+    private static final int TK_SEMI = 0;
+    private static final int TK_OTHER = 2;
+    private static final int TK_EXPLAIN = 3;
+    private static final int TK_CREATE = 4;
+    private static final int TK_TEMP = 5;
+    private static final int TK_TRIGGER = 6;
+    private static final int TK_END = 7;
+    /** State 1 (START) is reached exactly when a ';' has ended a statement. */
+    private static final int START = 1;
+    private static final int[][] TRANSITIONS = {
+        /* 0 INVALID */ {1, 0, 2, 3, 4, 2, 2, 2},
+        /* 1 START   */ {1, 1, 2, 3, 4, 2, 2, 2},
+        /* 2 NORMAL  */ {1, 2, 2, 2, 2, 2, 2, 2},
+        /* 3 EXPLAIN */ {1, 3, 3, 2, 4, 2, 2, 2},
+        /* 4 CREATE  */ {1, 4, 2, 2, 2, 4, 5, 2},
+        /* 5 TRIGGER */ {6, 5, 5, 5, 5, 5, 5, 5},
+        /* 6 SEMI    */ {6, 6, 5, 5, 5, 5, 5, 7},
+        /* 7 END     */ {1, 7, 5, 5, 5, 5, 5, 5},
+    };
+
+    private static int keywordToken(String word) {
+        switch (word.toUpperCase(java.util.Locale.ROOT)) {
+            case "EXPLAIN":
+                return TK_EXPLAIN;
+            case "CREATE":
+                return TK_CREATE;
+            case "TEMP":
+            case "TEMPORARY":
+                return TK_TEMP;
+            case "TRIGGER":
+                return TK_TRIGGER;
+            case "END":
+                return TK_END;
+            default:
+                return TK_OTHER;
+        }
     }
 
     public static SqlText scan(String sql) {
         List<String> names = new ArrayList<>();
         int n = sql.length();
         int i = 0;
+        int state = 0;
         boolean ended = false;
-        TriggerBody trigger = new TriggerBody();
         while (i < n) {
             char c = sql.charAt(i);
             if (ended) {
@@ -55,22 +99,28 @@ public final class SqlText {
             int skipped = skipComment(sql, i);
             if (skipped > i) {
                 i = skipped;
+            } else if (Character.isWhitespace(c)) {
+                i++;
             } else if (c == '\'' || c == '"' || c == '`') {
                 i = skipQuoted(sql, i, c);
+                state = TRANSITIONS[state][TK_OTHER];
             } else if (c == '[') {
                 int close = sql.indexOf(']', i + 1);
                 i = close < 0 ? n : close + 1;
+                state = TRANSITIONS[state][TK_OTHER];
             } else if (c == ';') {
-                ended = !trigger.inBody();
+                state = TRANSITIONS[state][TK_SEMI];
+                ended = state == START;
                 i++;
-            } else if (Character.isLetter(c) || c == '_') {
+            } else if (isIdentChar(c)) {
                 int j = i + 1;
-                while (j < n && (Character.isLetterOrDigit(sql.charAt(j)) || sql.charAt(j) == '_')) {
+                while (j < n && (isIdentChar(sql.charAt(j)) || sql.charAt(j) == '$')) {
                     j++;
                 }
-                trigger.word(sql.substring(i, j));
+                state = TRANSITIONS[state][keywordToken(sql.substring(i, j))];
                 i = j;
             } else if (c == '?') {
+                state = TRANSITIONS[state][TK_OTHER];
                 int j = i + 1;
                 while (j < n && Character.isDigit(sql.charAt(j))) {
                     j++;
@@ -85,6 +135,7 @@ public final class SqlText {
                 }
                 i = j;
             } else if ((c == ':' || c == '@' || c == '$') && i + 1 < n && isIdentChar(sql.charAt(i + 1))) {
+                state = TRANSITIONS[state][TK_OTHER];
                 int j = i + 1;
                 while (j < n && isIdentChar(sql.charAt(j))) {
                     j++;
@@ -95,6 +146,7 @@ public final class SqlText {
                 }
                 i = j;
             } else {
+                state = TRANSITIONS[state][TK_OTHER];
                 i++;
             }
         }
@@ -126,41 +178,70 @@ public final class SqlText {
     }
 
     /**
-     * Follows the words of a CREATE [TEMP] TRIGGER statement, whose body holds statements that end
-     * in semicolons: between BEGIN and its END (CASE … END nest inside), a semicolon does not end
-     * the statement. SQLite's own sqlite3_complete() follows the same rule.
+     * If {@code sql} is a PRAGMA statement, the pragma's name, lower-cased and unquoted ("" if it
+     * cannot be read); null if the statement does not start with the keyword PRAGMA. Used only to
+     * keep pragmas that act while they are compiled from ever being compiled (see
+     * {@link StatementGuard}); an unreadable name is treated as not allowed.
      */
-    private static final class TriggerBody {
-        private int words;
-        private boolean create;
-        private boolean isTrigger;
-        private int depth;
+    public static String pragmaName(String sql) {
+        if (!firstKeyword(sql).equals("PRAGMA")) {
+            return null;
+        }
+        int i = skipBlank(sql, skipBlank(sql, 0) + "PRAGMA".length());
+        int[] end = new int[1];
+        String first = identifier(sql, i, end);
+        if (first == null) {
+            return "";
+        }
+        int j = skipBlank(sql, end[0]);
+        if (j < sql.length() && sql.charAt(j) == '.') {
+            String second = identifier(sql, skipBlank(sql, j + 1), end);
+            return second == null ? "" : second.toLowerCase(java.util.Locale.ROOT);
+        }
+        return first.toLowerCase(java.util.Locale.ROOT);
+    }
 
-        void word(String word) {
-            String w = word.toUpperCase(java.util.Locale.ROOT);
-            words++;
-            if (words == 1) {
-                create = w.equals("CREATE");
-                return;
-            }
-            if (!isTrigger) {
-                if (create && words <= 3 && w.equals("TRIGGER")) {
-                    isTrigger = true;
-                } else if (!(words == 2 && (w.equals("TEMP") || w.equals("TEMPORARY")))) {
-                    create = false;
-                }
-                return;
-            }
-            if (w.equals("BEGIN") || w.equals("CASE")) {
-                depth++;
-            } else if (w.equals("END") && depth > 0) {
-                depth--;
+    private static int skipBlank(String sql, int i) {
+        int n = sql.length();
+        while (i < n) {
+            int skipped = skipComment(sql, i);
+            if (skipped > i) {
+                i = skipped;
+            } else if (Character.isWhitespace(sql.charAt(i))) {
+                i++;
+            } else {
+                break;
             }
         }
+        return i;
+    }
 
-        boolean inBody() {
-            return isTrigger && depth > 0;
+    /** A bare or quoted ("x", `x`, [x]) identifier at {@code i}, unquoted; null if none. */
+    private static String identifier(String sql, int i, int[] end) {
+        int n = sql.length();
+        if (i >= n) {
+            return null;
         }
+        char c = sql.charAt(i);
+        if (c == '"' || c == '`') {
+            end[0] = skipQuoted(sql, i, c);
+            String inner = sql.substring(i + 1, Math.max(i + 1, end[0] - 1));
+            return inner.replace(String.valueOf(c) + c, String.valueOf(c));
+        }
+        if (c == '[') {
+            int close = sql.indexOf(']', i + 1);
+            if (close < 0) {
+                return null;
+            }
+            end[0] = close + 1;
+            return sql.substring(i + 1, close);
+        }
+        int j = i;
+        while (j < n && isIdentChar(sql.charAt(j))) {
+            j++;
+        }
+        end[0] = j;
+        return j == i ? null : sql.substring(i, j);
     }
 
     private static boolean isIdentChar(char c) {

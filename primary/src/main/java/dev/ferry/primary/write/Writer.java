@@ -82,11 +82,11 @@ public final class Writer implements AutoCloseable {
      * @param pool the shared writer threads; it must not be a thread that calls {@link #close()}
      *             (close waits for a drain on the pool)
      */
-    public Writer(String name, Connection connection, CommitLog commitLog, Consumer<Throwable> onFatal, Executor pool)
-            throws SQLException {
+    public Writer(String name, Connection connection, StatementGuard guard, StatementLimits limits,
+                  CommitLog commitLog, Consumer<Throwable> onFatal, Executor pool) throws SQLException {
         this.name = name;
         this.connection = connection;
-        this.runner = new StatementRunner(connection);
+        this.runner = new StatementRunner(connection, guard, true, limits);
         this.commitLog = commitLog;
         this.onFatal = onFatal;
         this.pool = pool;
@@ -220,6 +220,27 @@ public final class Writer implements AutoCloseable {
         void committed(long txid);
     }
 
+    /** SQLite ended the batch's transaction while running {@code request}, which failed with {@code failure}. */
+    private static final class TransactionLostException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient WriteRequest request;
+        private final StatementFailedException failure;
+
+        TransactionLostException(WriteRequest request, StatementFailedException failure) {
+            super(failure.getMessage(), failure);
+            this.request = request;
+            this.failure = failure;
+        }
+
+        WriteRequest request() {
+            return request;
+        }
+
+        StatementFailedException failure() {
+            return failure;
+        }
+    }
+
     /**
      * Runs the batch as group commits, except that a VACUUM request runs alone and outside any
      * transaction (SQLite cannot VACUUM inside one), in queue order.
@@ -272,7 +293,16 @@ public final class Writer implements AutoCloseable {
         StatementResult result;
         try {
             txidUpperBound = commitLog.lastTxid() + 1;
-            result = runner.execute(r.statements().get(0));
+            // VACUUM attaches its temporary copy: allow one attached database for this statement
+            // only (the sandbox has already checked it is a plain VACUUM, not VACUUM INTO).
+            SqliteGuards.allowAttached(connection, 1);
+            try {
+                // Not under the time limit: a VACUUM's work is bounded by the database's size, and
+                // a large database needs longer than any sensible statement limit.
+                result = runner.execute(r.statements().get(0), runner.newBudget(), false);
+            } finally {
+                SqliteGuards.allowAttached(connection, 0);
+            }
         } catch (SQLException | IllegalArgumentException e) {
             txidUpperBound = commitLog.lastTxid();
             r.result().completeExceptionally(new StatementFailedException(0, e.getMessage(), e));
@@ -301,6 +331,20 @@ public final class Writer implements AutoCloseable {
                 sql("ROLLBACK");
                 return;
             }
+        } catch (TransactionLostException lost) {
+            // SQLite rolled the whole transaction back when one request's statement was
+            // interrupted (the time limit). Nothing was committed: fail that request and run the
+            // others again in a new transaction.
+            rollbackQuietly();
+            lost.request().result().completeExceptionally(lost.failure());
+            List<WriterItem> rest = new ArrayList<>(batch);
+            rest.remove(lost.request());
+            if (!rest.isEmpty()) {
+                log.info("writer {}: an interrupted statement ended the transaction; running the other {} request(s)"
+                        + " of the batch again", name, rest.size());
+                runBatch(rest);
+            }
+            return;
         } catch (SQLException e) {
             // Nothing was committed: SQLite may have rolled the whole transaction back itself (an
             // I/O error, a full disk). Every request of the batch fails; the writer carries on.
@@ -340,16 +384,25 @@ public final class Writer implements AutoCloseable {
     }
 
     /** Runs one request inside its savepoint; null (and the future failed) if it was rolled back. */
-    private Done runRequest(WriteRequest r) throws SQLException {
+    private Done runRequest(WriteRequest r) throws SQLException, TransactionLostException {
         sql("SAVEPOINT request");
         List<StatementResult> results = new ArrayList<>(r.statements().size());
+        ResponseBudget budget = runner.newBudget();
         for (int i = 0; i < r.statements().size(); i++) {
             try {
-                results.add(runner.execute(r.statements().get(i)));
+                results.add(runner.execute(r.statements().get(i), budget));
             } catch (SQLException | IllegalArgumentException e) {
-                sql("ROLLBACK TO request");
-                sql("RELEASE request");
-                r.result().completeExceptionally(new StatementFailedException(i, e.getMessage(), e));
+                StatementFailedException failure = new StatementFailedException(i, e.getMessage(), e);
+                try {
+                    sql("ROLLBACK TO request");
+                    sql("RELEASE request");
+                } catch (SQLException gone) {
+                    if (e instanceof LimitExceededException) {
+                        throw new TransactionLostException(r, failure);
+                    }
+                    throw gone;
+                }
+                r.result().completeExceptionally(failure);
                 return null;
             }
         }

@@ -32,6 +32,7 @@ class WriterWorkTest {
 
     private Connection connection;
     private ExecutorService pool;
+    private StatementGuard guard;
     private Writer writer;
     private final CountingLog log = new CountingLog();
 
@@ -71,13 +72,15 @@ class WriterWorkTest {
             st.execute("CREATE TABLE t(v TEXT)");
         }
         pool = Executors.newSingleThreadExecutor();
-        writer = new Writer("w", connection, log, cause -> { }, pool);
+        guard = new StatementGuard(() -> DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("w.db")));
+        writer = new Writer("w", connection, guard, StatementLimits.DEFAULTS, log, cause -> { }, pool);
     }
 
     @AfterEach
     void close() throws Exception {
         writer.close();
         pool.shutdown();
+        guard.close();
         connection.close();
     }
 

@@ -107,6 +107,27 @@ public final class FerryClient {
         return Queried.from(post(databasePath(name) + "/query", Map.of("sql", sql, "params", Arrays.asList(params))));
     }
 
+    /** An answer of any status, with its JSON body (null if the body is empty or not JSON). */
+    public record Reply(int status, JsonNode body, String text) {}
+
+    /**
+     * {@code POST /v1/databases/{name}/ENDPOINT} with {@code json} sent as is (so a test can send
+     * exact number literals); the answer whatever its status.
+     */
+    public Reply postRaw(String name, String endpoint, String json) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request(databasePath(name) + "/" + endpoint)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode body = null;
+        try {
+            body = response.body().isEmpty() ? null : JSON.readTree(response.body());
+        } catch (IOException notJson) {
+            // leave null: the caller sees the text
+        }
+        return new Reply(response.statusCode(), body, response.body());
+    }
+
     private JsonNode post(String path, Object body) throws IOException, InterruptedException {
         byte[] bytes = JSON.writeValueAsBytes(body);
         return send(request(path)

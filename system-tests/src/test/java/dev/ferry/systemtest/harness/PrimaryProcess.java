@@ -80,6 +80,11 @@ public final class PrimaryProcess implements AutoCloseable {
         return new PrimaryProcess(jar, dataDir, logFile, token, jvmOptions, serveOptions);
     }
 
+    /** As {@link #create(Path, Path, Path)}, with extra {@code serve} options (e.g. {@code --max-statements 10}). */
+    public static PrimaryProcess createWithOptions(Path jar, Path dataDir, Path logFile, List<String> serveOptions) {
+        return new PrimaryProcess(jar, dataDir, logFile, "", List.of(), serveOptions);
+    }
+
     /**
      * Starts an incarnation on the data directory and ports and waits until it answers
      * {@code /healthz}; the previous incarnation must have exited. If it does not become ready, it
