@@ -47,12 +47,14 @@ import org.HdrHistogram.Histogram;
  *       the primary's CPU (utime + stime from /proc) and VmRSS.
  *   <li>{@code fanout-light}: the same load with 20 protocol subscribers in the benchmark JVM
  *       ({@link ProtocolSubscribers}: no apply, no ACK), so that the primary is measured alone.
- *   <li>{@code agent-rss}: an agent idle with 10 small databases: VmRSS from /proc/PID/status.
+ *   <li>{@code agent-rss}: an agent idle with 10 small databases: VmRSS from /proc/PID/status,
+ *       with the JVM options the agent ran with before bin/ferry-agent.jvm-options, with those
+ *       options, and with each {@code --agent-jvm="OPTS"} added to them.
  * </ul>
  *
  * Options: {@code --what=lag,bootstrap,fanout,agent-rss} (default all), {@code --runs=2},
  * {@code --seconds=10} per measured load, {@code --bootstrap-mib=1024}, {@code --subscribers=20},
- * {@code --out=DIR} (default target/bench). Run with {@code system-tests/replication-bench.sh}.
+ * {@code --agent-jvm="-XX:... -D..."} (repeatable), {@code --out=DIR} (default target/bench). Run with {@code system-tests/replication-bench.sh}.
  */
 public final class ReplicationBenchmark {
     private static final String TOKEN = "bench-token";
@@ -63,6 +65,8 @@ public final class ReplicationBenchmark {
     private final Duration seconds;
     private final long bootstrapMib;
     private final int subscribers;
+    private final List<List<String>> extraAgentJvm = new ArrayList<>();
+    private int rssConfigs;
 
     private ReplicationBenchmark(Path outDir, int runs, Duration seconds, long bootstrapMib, int subscribers) {
         this.outDir = outDir;
@@ -78,6 +82,7 @@ public final class ReplicationBenchmark {
         int secs = 10;
         long mib = 1024;
         int subs = 20;
+        List<List<String>> agentJvm = new ArrayList<>();
         Path out = Path.of("target", "bench");
         for (String arg : args) {
             String[] kv = arg.replaceFirst("^--", "").split("=", 2);
@@ -88,6 +93,7 @@ public final class ReplicationBenchmark {
                 case "bootstrap-mib" -> mib = Long.parseLong(kv[1]);
                 case "subscribers" -> subs = Integer.parseInt(kv[1]);
                 case "out" -> out = Path.of(kv[1]);
+                case "agent-jvm" -> agentJvm.add(List.of(kv[1].trim().split("\\s+")));
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
@@ -97,6 +103,7 @@ public final class ReplicationBenchmark {
                 what, runs, secs, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 loadAverage(), dir);
         ReplicationBenchmark bench = new ReplicationBenchmark(dir, runs, Duration.ofSeconds(secs), mib, subs);
+        bench.extraAgentJvm.addAll(agentJvm);
         for (String w : what) {
             switch (w) {
                 case "lag" -> bench.lag();
@@ -387,21 +394,29 @@ public final class ReplicationBenchmark {
         System.out.println();
         System.out.println("| run | agent JVM options | databases | agent VmRSS MiB at ready | after 10 s idle | after 30 s idle | VmHWM MiB |");
         System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
-        for (List<String> jvm : List.of(List.<String>of(), SMALL_AGENT_JVM)) {
-            agentRss(jvm);
+        // Before (what the agent ran with until 2026-11-21: the JVM's defaults, or the small-footprint
+        // options the docs suggested), then what bin/ferry-agent ships, then any --agent-jvm variants.
+        agentRss("previous: JVM defaults", false, List.of());
+        agentRss("previous: small footprint", false, SMALL_AGENT_JVM);
+        agentRss("shipped: bin/ferry-agent.jvm-options", true, List.of());
+        for (List<String> extra : extraAgentJvm) {
+            agentRss("shipped + " + String.join(" ", extra), true, extra);
         }
     }
 
-    /** A small-footprint JVM for the sidecar: a fair comparison for the RSS target, not a default. */
+    /** The small-footprint JVM the benchmark compared before bin/ferry-agent.jvm-options existed. */
     private static final List<String> SMALL_AGENT_JVM = List.of("-XX:+UseSerialGC", "-Xmx32m", "-Xss512k",
             "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m");
 
-    private void agentRss(List<String> jvm) throws Exception {
+    private void agentRss(String label, boolean shipped, List<String> jvm) throws Exception {
         for (int run = 1; run <= runs; run++) {
-            Path dir = Files.createDirectories(outDir.resolve("agent-rss-" + (jvm.isEmpty() ? "default-" : "small-") + run));
+            Path dir = Files.createDirectories(outDir.resolve("agent-rss-" + (++rssConfigs) + "-" + run));
             try (PrimaryProcess primary = PrimaryProcess.create(PrimaryJar.path(), dir.resolve("primary/data"),
                     dir.resolve("primary.log"), TOKEN, List.of());
                     AgentProcess agent = agent(dir, "agent", primary, List.of("idle-*"), jvm)) {
+                if (!shipped) {
+                    agent.withoutShippedJvmOptions();
+                }
                 primary.start();
                 FerryClient client = primary.client();
                 for (int i = 0; i < 10; i++) {
@@ -421,8 +436,14 @@ public final class ReplicationBenchmark {
                 long after10 = agent.residentBytes();
                 LockSupport.parkNanos(Duration.ofSeconds(20).toNanos());
                 long after30 = agent.residentBytes();
+                if (jvm.stream().anyMatch(o -> o.startsWith("-XX:NativeMemoryTracking="))) {
+                    Path nmt = dir.resolve("nmt.txt");
+                    new ProcessBuilder("jcmd", Long.toString(agent.pid()), "VM.native_memory", "summary")
+                            .redirectErrorStream(true).redirectOutput(nmt.toFile()).start().waitFor();
+                    System.out.println("(native memory summary: " + nmt + ")");
+                }
                 System.out.printf(Locale.ROOT, "| %d | %s | 10 | %.1f | %.1f | %.1f | %.1f |%n", run,
-                        jvm.isEmpty() ? "(none: JVM defaults)" : String.join(" ", jvm), atReady / 1048576.0,
+                        jvm.isEmpty() ? label : label + ": " + String.join(" ", jvm), atReady / 1048576.0,
                         after10 / 1048576.0, after30 / 1048576.0, ProcStatus.peakResidentBytes(agent.pid()) / 1048576.0);
             }
         }
