@@ -49,7 +49,8 @@ import org.HdrHistogram.Histogram;
  *       ({@link ProtocolSubscribers}: no apply, no ACK), so that the primary is measured alone.
  *   <li>{@code agent-rss}: an agent idle with 10 small databases: VmRSS from /proc/PID/status,
  *       with the JVM options the agent ran with before bin/ferry-agent.jvm-options, with those
- *       options, and with each {@code --agent-jvm="OPTS"} added to them.
+ *       options, and with each {@code --agent-jvm="OPTS"} added to them (the bootstrap's agent runs
+ *       with the first {@code --agent-jvm}, e.g. to record a JFR profile).
  * </ul>
  *
  * Options: {@code --what=lag,bootstrap,fanout,agent-rss} (default all), {@code --runs=2},
@@ -133,46 +134,54 @@ public final class ReplicationBenchmark {
 
     private void lag() throws Exception {
         System.out.println();
-        System.out.println("| run | load | achieved writes/s | probes | p50 µs | p90 µs | p99 µs | max µs | seen at first poll |");
-        System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        System.out.println("| run | agent --publish-before-fsync | load | achieved writes/s | probes | p50 µs | p90 µs | p99 µs | max µs | seen at first poll |");
+        System.out.println("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (int run = 1; run <= runs; run++) {
-            Path runDir = Files.createDirectories(outDir.resolve("lag-" + run));
-            try (PrimaryProcess primary = PrimaryProcess.create(PrimaryJar.path(), runDir.resolve("primary/data"),
-                    runDir.resolve("primary.log"), TOKEN, List.of());
-                    AgentProcess agent = agent(runDir, "agent", primary, List.of("lag"), List.of())) {
-                primary.start();
-                FerryClient client = primary.client();
-                client.create("lag");
-                client.execute("lag", List.of("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT NOT NULL)"));
-                agent.start();
-                agent.awaitReady(Duration.ofSeconds(60));
-                Process reader = new ProcessBuilder("python3", "-u", "-c", LAG_READER, agent.replicaFile("lag").toString())
-                        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-                try (Writer toReader = new OutputStreamWriter(reader.getOutputStream(), StandardCharsets.US_ASCII);
-                        BufferedReader fromReader = new BufferedReader(new InputStreamReader(reader.getInputStream(),
-                                StandardCharsets.US_ASCII))) {
-                    probeLag(client, toReader, fromReader, 0, Duration.ofSeconds(3)); // warm-up
-                    for (int rate : new int[] {0, 500, 2000}) {
-                        AtomicLong writes = new AtomicLong();
-                        AtomicBoolean stop = new AtomicBoolean();
-                        List<Thread> load = paced(client, "lag", rate, 32, writes, stop);
-                        long start = System.nanoTime();
-                        long before = writes.get();
-                        Histogram h = probeLag(client, toReader, fromReader, rate, seconds);
-                        double achieved = (writes.get() - before) / ((System.nanoTime() - start) / 1e9);
-                        stop.set(true);
-                        for (Thread t : load) {
-                            t.join();
-                        }
-                        System.out.printf(Locale.ROOT, "| %d | %s | %.0f | %d | %d | %d | %d | %d | %.0f%% |%n", run,
-                                rate == 0 ? "idle (probes only, 50/s)" : rate + " writes/s + probes", achieved,
-                                h.getTotalCount(), h.getValueAtPercentile(50), h.getValueAtPercentile(90),
-                                h.getValueAtPercentile(99), h.getMaxValue(), 100.0 * firstPoll / h.getTotalCount());
+            // false: the agent as it was before 2026-11-21 (fsync before publishing); true: the default.
+            for (boolean publishFirst : new boolean[] {false, true}) {
+                lag(run, publishFirst);
+            }
+        }
+    }
+
+    private void lag(int run, boolean publishFirst) throws Exception {
+        Path runDir = Files.createDirectories(outDir.resolve("lag-" + run + "-" + publishFirst));
+        try (PrimaryProcess primary = PrimaryProcess.create(PrimaryJar.path(), runDir.resolve("primary/data"),
+                runDir.resolve("primary.log"), TOKEN, List.of());
+                AgentProcess agent = agent(runDir, "agent", primary, List.of("lag"), List.of())
+                        .withArguments("--publish-before-fsync", Boolean.toString(publishFirst))) {
+            primary.start();
+            FerryClient client = primary.client();
+            client.create("lag");
+            client.execute("lag", List.of("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT NOT NULL)"));
+            agent.start();
+            agent.awaitReady(Duration.ofSeconds(60));
+            Process reader = new ProcessBuilder("python3", "-u", "-c", LAG_READER, agent.replicaFile("lag").toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try (Writer toReader = new OutputStreamWriter(reader.getOutputStream(), StandardCharsets.US_ASCII);
+                    BufferedReader fromReader = new BufferedReader(new InputStreamReader(reader.getInputStream(),
+                            StandardCharsets.US_ASCII))) {
+                probeLag(client, toReader, fromReader, 0, Duration.ofSeconds(3)); // warm-up
+                for (int rate : new int[] {0, 500, 2000}) {
+                    AtomicLong writes = new AtomicLong();
+                    AtomicBoolean stop = new AtomicBoolean();
+                    List<Thread> load = paced(client, "lag", rate, 32, writes, stop);
+                    long start = System.nanoTime();
+                    long before = writes.get();
+                    Histogram h = probeLag(client, toReader, fromReader, rate, seconds);
+                    double achieved = (writes.get() - before) / ((System.nanoTime() - start) / 1e9);
+                    stop.set(true);
+                    for (Thread t : load) {
+                        t.join();
                     }
-                } finally {
-                    reader.destroy();
-                    reader.waitFor();
+                    System.out.printf(Locale.ROOT, "| %d | %s | %s | %.0f | %d | %d | %d | %d | %d | %.0f%% |%n", run,
+                            publishFirst, rate == 0 ? "idle (probes only, 50/s)" : rate + " writes/s + probes", achieved,
+                            h.getTotalCount(), h.getValueAtPercentile(50), h.getValueAtPercentile(90),
+                            h.getValueAtPercentile(99), h.getMaxValue(), 100.0 * firstPoll / h.getTotalCount());
                 }
+            } finally {
+                reader.destroy();
+                reader.waitFor();
             }
         }
     }
@@ -267,7 +276,8 @@ public final class ReplicationBenchmark {
                 double healthy;
                 double primaryCpu;
                 double agentCpu;
-                try (AgentProcess agent = agent(dir, "agent-" + run, primary, List.of("boot"), List.of())) {
+                try (AgentProcess agent = agent(dir, "agent-" + run, primary, List.of("boot"),
+                        extraAgentJvm.isEmpty() ? List.of() : extraAgentJvm.get(0))) {
                     long primaryTicks = ProcStatus.cpuTicks(primary.pid());
                     long start = System.nanoTime();
                     agent.start();

@@ -41,6 +41,7 @@ public final class AgentProcess implements AutoCloseable {
     private int incarnation;
     private boolean suspended;
     private boolean shippedJvmOptions = true;
+    private final List<String> extraArguments = new ArrayList<>();
 
     private AgentProcess(Path dataDir, Path logFile, List<String> arguments, List<String> jvmOptions) {
         this.dataDir = dataDir;
@@ -65,6 +66,12 @@ public final class AgentProcess implements AutoCloseable {
             args.addAll(List.of("--db", pattern));
         }
         return new AgentProcess(dataDir, logFile, args, jvmOptions);
+    }
+
+    /** Adds command-line arguments of {@code ferry-agent run} for later incarnations. */
+    public AgentProcess withArguments(String... more) {
+        extraArguments.addAll(List.of(more));
+        return this;
     }
 
     /**
@@ -92,6 +99,7 @@ public final class AgentProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar().toString(), "run"));
         command.addAll(arguments);
+        command.addAll(extraArguments);
         command.addAll(List.of("--http-port", Integer.toString(httpPort)));
         try {
             Files.createDirectories(logFile.getParent());
