@@ -46,6 +46,7 @@ final class SnapshotInstaller {
         int lockPgno = SqliteFormat.lockPgno(pageSize);
         int batchPages = Math.max(1, BATCH_BYTES / pageSize);
         byte[] batch = new byte[batchPages * pageSize];
+        ByteBuffer direct = ByteBuffer.allocateDirect(batch.length);
         try (FileChannel out = FileChannel.open(files.bootstrap(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             for (int first = 1; first <= snapshot.pageCount(); first += batchPages) {
@@ -67,7 +68,9 @@ final class SnapshotInstaller {
                         sums.set(pgno, PageChecksum.of(pgno, batch, i * pageSize, pageSize));
                     }
                 }
-                ByteBuffer buf = ByteBuffer.wrap(batch, 0, count * pageSize);
+                // Our own direct buffer: the JDK would copy a heap buffer into a temporary direct one
+                // anyway, and keep that one cached per thread for the thread's life.
+                ByteBuffer buf = direct.clear().put(batch, 0, count * pageSize).flip();
                 long at = (long) (first - 1) * pageSize;
                 while (buf.hasRemaining()) {
                     at += out.write(buf, at);

@@ -49,8 +49,8 @@ import org.HdrHistogram.Histogram;
  *       ({@link ProtocolSubscribers}: no apply, no ACK), so that the primary is measured alone.
  *   <li>{@code agent-rss}: an agent idle with 10 small databases: VmRSS from /proc/PID/status,
  *       with the JVM options the agent ran with before bin/ferry-agent.jvm-options, with those
- *       options, and with each {@code --agent-jvm="OPTS"} added to them (the bootstrap's agent runs
- *       with the first {@code --agent-jvm}, e.g. to record a JFR profile).
+ *       options, and with each {@code --agent-jvm="OPTS"} added to them (the bootstrap runs an agent
+ *       with the shipped options, then one with each {@code --agent-jvm} added, e.g. a JFR profile).
  * </ul>
  *
  * Options: {@code --what=lag,bootstrap,fanout,agent-rss} (default all), {@code --runs=2},
@@ -264,36 +264,46 @@ public final class ReplicationBenchmark {
             long pages = client.info("boot").pageCount();
             System.out.printf(Locale.ROOT, "%nbootstrap: database of %d pages (%.0f MiB) written in %.0f s; file %s%n",
                     pages, pages * 4096 / 1048576.0, (System.nanoTime() - fill) / 1e9, file);
-            System.out.println("| run | cp s | cp + sync s | agent start to ready s | of which JVM start to /healthz s | ratio to cp | ratio to cp + sync | primary CPU s | agent CPU s |");
-            System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            System.out.println("| run | agent JVM options | cp s | cp + sync s | agent start to ready s | of which JVM start to /healthz s | ratio to cp | ratio to cp + sync | primary CPU s | agent CPU s |");
+            System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            List<List<String>> agentJvms = new ArrayList<>();
+            agentJvms.add(List.of());
+            agentJvms.addAll(extraAgentJvm);
             for (int run = 1; run <= runs; run++) {
                 Path copy = dir.resolve("copy-" + run + ".db");
                 double cp = timed(List.of("cp", file.toString(), copy.toString()));
                 Files.delete(copy);
                 double cpSync = timed(List.of("sh", "-c", "cp \"$0\" \"$1\" && sync \"$1\"", file.toString(), copy.toString()));
                 Files.delete(copy);
-                double ready;
-                double healthy;
-                double primaryCpu;
-                double agentCpu;
-                try (AgentProcess agent = agent(dir, "agent-" + run, primary, List.of("boot"),
-                        extraAgentJvm.isEmpty() ? List.of() : extraAgentJvm.get(0))) {
-                    long primaryTicks = ProcStatus.cpuTicks(primary.pid());
-                    long start = System.nanoTime();
-                    agent.start();
-                    healthy = (System.nanoTime() - start) / 1e9;
-                    agent.awaitReady(Duration.ofMinutes(10));
-                    ready = (System.nanoTime() - start) / 1e9;
-                    primaryCpu = (ProcStatus.cpuTicks(primary.pid()) - primaryTicks) / (double) CLK_TCK;
-                    agentCpu = ProcStatus.cpuTicks(agent.pid()) / (double) CLK_TCK;
-                    Convergence.await(primary, agent, "boot", Duration.ofMinutes(1), "bootstrap run " + run);
-                    agent.stop();
+                for (List<String> jvm : agentJvms) {
+                    bootstrapOnce(dir, primary, run, jvm, cp, cpSync);
                 }
-                deleteTree(dir.resolve("agent-" + run));
-                System.out.printf(Locale.ROOT, "| %d | %.2f | %.2f | %.2f | %.2f | %.2f× | %.2f× | %.1f | %.1f |%n", run, cp,
-                        cpSync, ready, healthy, ready / cp, ready / cpSync, primaryCpu, agentCpu);
             }
         }
+    }
+
+    private void bootstrapOnce(Path dir, PrimaryProcess primary, int run, List<String> jvm, double cp, double cpSync)
+            throws Exception {
+        double ready;
+        double healthy;
+        double primaryCpu;
+        double agentCpu;
+        try (AgentProcess agent = agent(dir, "agent-" + run, primary, List.of("boot"), jvm)) {
+            long primaryTicks = ProcStatus.cpuTicks(primary.pid());
+            long start = System.nanoTime();
+            agent.start();
+            healthy = (System.nanoTime() - start) / 1e9;
+            agent.awaitReady(Duration.ofMinutes(10));
+            ready = (System.nanoTime() - start) / 1e9;
+            primaryCpu = (ProcStatus.cpuTicks(primary.pid()) - primaryTicks) / (double) CLK_TCK;
+            agentCpu = ProcStatus.cpuTicks(agent.pid()) / (double) CLK_TCK;
+            Convergence.await(primary, agent, "boot", Duration.ofMinutes(1), "bootstrap run " + run);
+            agent.stop();
+        }
+        deleteTree(dir.resolve("agent-" + run));
+        System.out.printf(Locale.ROOT, "| %d | %s | %.2f | %.2f | %.2f | %.2f | %.2f× | %.2f× | %.1f | %.1f |%n", run,
+                jvm.isEmpty() ? "shipped" : "shipped + " + String.join(" ", jvm), cp, cpSync, ready, healthy,
+                ready / cp, ready / cpSync, primaryCpu, agentCpu);
     }
 
     private static double timed(List<String> command) throws Exception {
