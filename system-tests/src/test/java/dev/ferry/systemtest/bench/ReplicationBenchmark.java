@@ -264,8 +264,8 @@ public final class ReplicationBenchmark {
             long pages = client.info("boot").pageCount();
             System.out.printf(Locale.ROOT, "%nbootstrap: database of %d pages (%.0f MiB) written in %.0f s; file %s%n",
                     pages, pages * 4096 / 1048576.0, (System.nanoTime() - fill) / 1e9, file);
-            System.out.println("| run | agent JVM options | cp s | cp + sync s | agent start to ready s | of which JVM start to /healthz s | ratio to cp | ratio to cp + sync | primary CPU s | agent CPU s |");
-            System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            System.out.println("| run | agent JVM options | cp s | cp + sync s | agent start to ready s | of which JVM start to /healthz s | ratio to cp | ratio to cp + sync | primary CPU s | agent CPU s | agent VmHWM MiB |");
+            System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             List<List<String>> agentJvms = new ArrayList<>();
             agentJvms.add(List.of());
             agentJvms.addAll(extraAgentJvm);
@@ -288,6 +288,7 @@ public final class ReplicationBenchmark {
         double healthy;
         double primaryCpu;
         double agentCpu;
+        double agentPeakMib;
         try (AgentProcess agent = agent(dir, "agent-" + run, primary, List.of("boot"), jvm)) {
             long primaryTicks = ProcStatus.cpuTicks(primary.pid());
             long start = System.nanoTime();
@@ -297,13 +298,14 @@ public final class ReplicationBenchmark {
             ready = (System.nanoTime() - start) / 1e9;
             primaryCpu = (ProcStatus.cpuTicks(primary.pid()) - primaryTicks) / (double) CLK_TCK;
             agentCpu = ProcStatus.cpuTicks(agent.pid()) / (double) CLK_TCK;
+            agentPeakMib = ProcStatus.peakResidentBytes(agent.pid()) / 1048576.0;
             Convergence.await(primary, agent, "boot", Duration.ofMinutes(1), "bootstrap run " + run);
             agent.stop();
         }
         deleteTree(dir.resolve("agent-" + run));
-        System.out.printf(Locale.ROOT, "| %d | %s | %.2f | %.2f | %.2f | %.2f | %.2f× | %.2f× | %.1f | %.1f |%n", run,
+        System.out.printf(Locale.ROOT, "| %d | %s | %.2f | %.2f | %.2f | %.2f | %.2f× | %.2f× | %.1f | %.1f | %.0f |%n", run,
                 jvm.isEmpty() ? "shipped" : "shipped + " + String.join(" ", jvm), cp, cpSync, ready, healthy,
-                ready / cp, ready / cpSync, primaryCpu, agentCpu);
+                ready / cp, ready / cpSync, primaryCpu, agentCpu, agentPeakMib);
     }
 
     private static double timed(List<String> command) throws Exception {

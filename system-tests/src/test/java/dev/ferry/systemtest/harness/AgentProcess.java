@@ -106,7 +106,11 @@ public final class AgentProcess implements AutoCloseable {
             Files.writeString(logFile, "=== ferry-test: start #" + incarnation + " at " + Instant.now() + ": "
                             + String.join(" ", command) + System.lineSeparator(),
                     StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            process = ChildProcesses.register(new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            if (shippedJvmOptions) {
+                builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2"); // as bin/ferry-agent
+            }
+            process = ChildProcesses.register(builder
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start());
