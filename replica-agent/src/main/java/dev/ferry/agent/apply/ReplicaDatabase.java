@@ -224,12 +224,16 @@ public final class ReplicaDatabase implements AutoCloseable {
         return found;
     }
 
-    /** The candidate position whose checksum is the content's, the highest txid first; null if none. */
+    /**
+     * The candidate position whose checksum is the content's, the highest txid first; null if none.
+     * A mark at the position file's txid with another checksum is never taken: the two disagree
+     * about the same transaction (a file changed by hand), which only a snapshot settles.
+     */
     private Position matchContent() {
         long content = sums.databaseChecksum();
         Position best = durable.checksum() == content ? durable : null;
         for (Optional<Position> c : List.of(sumsFile.stamped(), sumsFile.pending())) {
-            if (c.isPresent() && c.get().checksum() == content && c.get().txid() >= durable.txid()
+            if (c.isPresent() && c.get().checksum() == content && c.get().txid() > durable.txid()
                     && (best == null || c.get().txid() > best.txid())) {
                 best = c.get();
             }
