@@ -439,6 +439,8 @@ public final class ReplicaDatabase implements AutoCloseable {
             }
             if (!batch.isEmpty()) {
                 batch.finish(snapshot.pageCount());
+                // Recovery marker, as in apply: a crash after the publish finds the content at the snapshot.
+                sumsFile.markPending(snapshot.position());
                 // Synced before publishing in every mode: a snapshot is rare and large.
                 tx.commit(snapshot.pageCount(), true);
             }
