@@ -15,6 +15,6 @@ for needed in "$classpath_file" "$primary" "$agent" "$here/target/test-classes";
   fi
 done
 cd "$here"
-exec java -Dferry.primaryJar="$primary" -Dferry.agentJar="$agent" \
+exec java -Dferry.primaryJar="$primary" -Dferry.agentJar="$agent" -Dferry.agentJvmOptions="$here/../bin/ferry-agent.jvm-options" \
   -cp "$here/target/test-classes:$(cat "$classpath_file")" \
   dev.ferry.systemtest.bench.ReplicationBenchmark "$@"

@@ -45,7 +45,8 @@ final class Agent implements AutoCloseable {
     static Agent start(AgentConfig config) throws IOException, InterruptedException {
         DataDirectory dir = DataDirectory.lock(config.dataDir());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Replicas replicas = new Replicas(dir, ApplyOptions.defaults(), config.subscription(), new AgentMetrics(registry),
+        ApplyOptions applyOptions = ApplyOptions.defaults().withPublishBeforeSync(config.publishBeforeFsync());
+        Replicas replicas = new Replicas(dir, applyOptions, config.subscription(), new AgentMetrics(registry),
                 QUEUE_HIGH_WATER_BYTES);
         AgentHttpServer http = null;
         try {

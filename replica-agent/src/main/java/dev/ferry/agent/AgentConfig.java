@@ -33,9 +33,12 @@ import java.util.zip.CRC32C;
  * @param agentId           this agent's name on the primary
  * @param primaryHttp       the primary's HTTP API, where {@code execute} is forwarded
  * @param shutdownTimeoutMs how long shutdown waits for work in flight
+ * @param publishBeforeFsync show transactions to readers before they are fsynced ({@code
+ *                          ApplyOptions#publishBeforeSync})
  */
 record AgentConfig(String primaryHost, int primaryPort, Path dataDir, Subscription subscription, String token,
-                   String httpBind, int httpPort, String agentId, URI primaryHttp, long shutdownTimeoutMs) {
+                   String httpBind, int httpPort, String agentId, URI primaryHttp, long shutdownTimeoutMs,
+                   boolean publishBeforeFsync) {
 
     static AgentConfig resolve(Map<AgentOption, String> flags, Map<String, String> env) throws InvalidConfigException {
         Sources sources = new Sources(flags, env, Map.of(), null);
@@ -62,7 +65,8 @@ record AgentConfig(String primaryHost, int primaryPort, Path dataDir, Subscripti
                 bind(sources.get(AgentOption.HTTP_BIND)), port(sources.get(AgentOption.HTTP_PORT)),
                 agentId == null ? defaultAgentId(dataDir) : agentId(agentId),
                 primaryHttp == null ? URI.create("http://" + bracketed(host) + ":8080") : uri(primaryHttp),
-                number(sources.get(AgentOption.SHUTDOWN_TIMEOUT_MS), "must be a number of milliseconds, 0 or more"));
+                number(sources.get(AgentOption.SHUTDOWN_TIMEOUT_MS), "must be a number of milliseconds, 0 or more"),
+                bool(sources.get(AgentOption.PUBLISH_BEFORE_FSYNC)));
     }
 
     /** Leaves the token out, so that logging the config never leaks it. */
@@ -70,7 +74,8 @@ record AgentConfig(String primaryHost, int primaryPort, Path dataDir, Subscripti
     public String toString() {
         return "AgentConfig[primary=" + bracketed(primaryHost) + ":" + primaryPort + ", dataDir=" + dataDir + ", db="
                 + subscription.patterns() + ", http=" + bracketed(httpBind) + ":" + httpPort + ", agentId=" + agentId
-                + ", primaryHttp=" + primaryHttp + ", token=" + (token.isEmpty() ? "none" : "(set)") + "]";
+                + ", primaryHttp=" + primaryHttp + ", token=" + (token.isEmpty() ? "none" : "(set)")
+                + ", publishBeforeFsync=" + publishBeforeFsync + "]";
     }
 
     private static String bracketed(String host) {
@@ -207,6 +212,14 @@ record AgentConfig(String primaryHost, int primaryPort, Path dataDir, Subscripti
     }
 
     /** A non-negative decimal integer. */
+    private static boolean bool(Sourced raw) throws InvalidConfigException {
+        return switch (raw.value().trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw raw.invalid("must be true or false");
+        };
+    }
+
     private static long number(Sourced raw, String rule) throws InvalidConfigException {
         String value = raw.value().trim();
         if (value.isEmpty() || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {

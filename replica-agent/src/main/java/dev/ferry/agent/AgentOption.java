@@ -18,7 +18,8 @@ enum AgentOption {
     HTTP_BIND("http-bind", "127.0.0.1"),
     AGENT_ID("agent-id", null),
     PRIMARY_HTTP("primary-http", null),
-    SHUTDOWN_TIMEOUT_MS("shutdown-timeout-ms", "10000");
+    SHUTDOWN_TIMEOUT_MS("shutdown-timeout-ms", "10000"),
+    PUBLISH_BEFORE_FSYNC("publish-before-fsync", "true");
 
     private final String key;
     private final String defaultValue;

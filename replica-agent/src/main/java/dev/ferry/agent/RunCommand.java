@@ -84,6 +84,13 @@ final class RunCommand implements Callable<Integer> {
                     + " Env FERRY_SHUTDOWN_TIMEOUT_MS. Default 10000.")
     private String shutdownTimeoutMs;
 
+    @Option(names = "--publish-before-fsync", paramLabel = "BOOL",
+            description = "true: show each transaction to readers as soon as it is written and fsync later, for"
+                    + " several at once (ACKs and the position file still name only what is fsynced; a power loss"
+                    + " of this host may take back transactions readers saw, see docs/architecture.md, Guarantees)."
+                    + " false: fsync before readers see it. Env FERRY_PUBLISH_BEFORE_FSYNC. Default true.")
+    private String publishBeforeFsync;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
@@ -129,6 +136,7 @@ final class RunCommand implements Callable<Integer> {
         putIfSet(flags, AgentOption.AGENT_ID, agentId);
         putIfSet(flags, AgentOption.PRIMARY_HTTP, primaryHttp);
         putIfSet(flags, AgentOption.SHUTDOWN_TIMEOUT_MS, shutdownTimeoutMs);
+        putIfSet(flags, AgentOption.PUBLISH_BEFORE_FSYNC, publishBeforeFsync);
         return flags;
     }
 

@@ -1,6 +1,7 @@
 package dev.ferry.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,6 +69,16 @@ class AgentConfigTest {
         assertEquals("::1", c.primaryHost());
         assertEquals(List.of("x", "y"), c.subscription().patterns());
         assertEquals(URI.create("http://[::1]:8080"), c.primaryHttp());
+    }
+
+    @Test
+    void resolve_publishBeforeFsync_defaultTrueEnvFalseBadValueRefused() throws Exception {
+        assertTrue(AgentConfig.resolve(required(), Map.of()).publishBeforeFsync());
+        assertFalse(AgentConfig.resolve(required(), Map.of("FERRY_PUBLISH_BEFORE_FSYNC", "false")).publishBeforeFsync());
+        Map<AgentOption, String> f = required();
+        f.put(AgentOption.PUBLISH_BEFORE_FSYNC, "yes");
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> AgentConfig.resolve(f, Map.of()));
+        assertTrue(e.getMessage().contains("publish-before-fsync 'yes' (from --publish-before-fsync)"), e.getMessage());
     }
 
     @Test

@@ -11,8 +11,15 @@ package dev.ferry.agent.apply;
  *                                   frames are not yet backfilled (SQLite's wal_autocheckpoint)
  * @param walSizeLimitBytes          a WAL larger than this is cut back once no reader needs it
  * @param lockTimeoutMs              how long to wait for a lock another process holds
+ * @param publishBeforeSync          publish each transaction to readers as soon as its frames are
+ *                                   written, and fsync the WAL and record the position later, for
+ *                                   several transactions at once ({@link ReplicaDatabase#sync});
+ *                                   the position file and the ACKs still name only what is synced.
+ *                                   Readers may then see a transaction that a power loss of this
+ *                                   host rolls back (docs/architecture.md, "Guarantees")
  */
-public record ApplyOptions(boolean fsync, int checkpointThresholdFrames, long walSizeLimitBytes, long lockTimeoutMs) {
+public record ApplyOptions(boolean fsync, int checkpointThresholdFrames, long walSizeLimitBytes, long lockTimeoutMs,
+                           boolean publishBeforeSync) {
 
     public ApplyOptions {
         if (checkpointThresholdFrames < 1) {
@@ -26,20 +33,28 @@ public record ApplyOptions(boolean fsync, int checkpointThresholdFrames, long wa
         }
     }
 
-    /** fsync on, checkpoint every 1000 frames, WAL cut back above 16 MiB, 5 s lock timeout. */
+    /**
+     * fsync on, checkpoint every 1000 frames, WAL cut back above 16 MiB, 5 s lock timeout, each
+     * transaction synced before it is published (the agent's {@code --publish-before-fsync} turns
+     * {@link #publishBeforeSync} on).
+     */
     public static ApplyOptions defaults() {
-        return new ApplyOptions(true, 1000, 16L << 20, 5000);
+        return new ApplyOptions(true, 1000, 16L << 20, 5000, false);
     }
 
     public ApplyOptions withFsync(boolean value) {
-        return new ApplyOptions(value, checkpointThresholdFrames, walSizeLimitBytes, lockTimeoutMs);
+        return new ApplyOptions(value, checkpointThresholdFrames, walSizeLimitBytes, lockTimeoutMs, publishBeforeSync);
     }
 
     public ApplyOptions withCheckpointThresholdFrames(int value) {
-        return new ApplyOptions(fsync, value, walSizeLimitBytes, lockTimeoutMs);
+        return new ApplyOptions(fsync, value, walSizeLimitBytes, lockTimeoutMs, publishBeforeSync);
     }
 
     public ApplyOptions withWalSizeLimitBytes(long value) {
-        return new ApplyOptions(fsync, checkpointThresholdFrames, value, lockTimeoutMs);
+        return new ApplyOptions(fsync, checkpointThresholdFrames, value, lockTimeoutMs, publishBeforeSync);
+    }
+
+    public ApplyOptions withPublishBeforeSync(boolean value) {
+        return new ApplyOptions(fsync, checkpointThresholdFrames, walSizeLimitBytes, lockTimeoutMs, value);
     }
 }

@@ -26,8 +26,12 @@ public enum CrashPoint {
     AFTER_PUBLISH,
     /** WRITE released; page checksums and position not yet recorded. */
     AFTER_WRITE_UNLOCK,
-    /** Position recorded. */
+    /** Position recorded (after the transaction, or after a sync of several). */
     AFTER_POSITION,
+    /** Sync of transactions published before their fsync: WAL synced, position file not yet written. */
+    SYNC_AFTER_WAL,
+    /** Recovery on open: the content's position found and the files synced, position file not yet written. */
+    RECOVERY_BEFORE_POSITION,
     /** Checkpoint: read marks adjusted, READ0 held, nothing backfilled yet. */
     CHECKPOINT_BEFORE_BACKFILL,
     /** Checkpoint: about half of the pages copied into the database file. */

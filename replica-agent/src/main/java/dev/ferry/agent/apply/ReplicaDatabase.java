@@ -35,12 +35,22 @@ import java.util.Optional;
  * thread: NIO closes a channel when a thread blocked in it is interrupted, which drops the locks on
  * that file; the instance then fails and must be reopened.
  *
+ * <p>Positions: {@link #position()} is what readers can see; {@link #durablePosition()} is what
+ * the position file holds, never more than is on disk. They differ only with {@link
+ * ApplyOptions#publishBeforeSync}, between an {@link #apply} and the next {@link #sync}.
+ *
  * <p>Crash recovery: on open the wal-index is validated and rebuilt from the WAL if torn; the page
- * checksums are repaired from the WAL; the position file may lag the files by one transaction (a
- * crash after publishing, before recording), in which case the next changeset re-applies that
- * transaction, which writes the same pages again and is checked against its post-checksum. Past the
- * point of no return (the transaction published), a failure to record it stops this instance
- * (fail-stop); reopening recovers.
+ * checksums are repaired from the WAL. The position file may lag the files (by the transactions
+ * published but not yet synced, or by one after a crash between publishing and recording), so the
+ * content's position is found by matching the content checksum against the position file, the
+ * page-checksum file's stamp (the last transaction recorded) and its pending mark (the transaction
+ * being published, marked before it is): after a process crash one of them matches. The files are
+ * then fsynced and that position recorded ({@link #recoverPosition}). After a power loss, when
+ * none matches even after recomputing every page checksum, the content is treated as one
+ * transaction ahead of the position file, as before; the next changeset's post-checksum check then
+ * finds any gap and the replica is repaired by a snapshot. Past the point of no return (the
+ * transaction published), a failure to record or sync it stops this instance (fail-stop);
+ * reopening recovers.
  */
 public final class ReplicaDatabase implements AutoCloseable {
     private final ReplicaFiles files;
@@ -58,6 +68,8 @@ public final class ReplicaDatabase implements AutoCloseable {
     private Checkpointer checkpointer;
     private PageChecksums sums;
     private volatile Position position;
+    /** What the position file holds; equal to {@link #position} except between apply and sync. */
+    private volatile Position durable;
     private volatile long walBytes;
     private boolean unrecordedAhead;
     private String failure;
@@ -173,10 +185,60 @@ public final class ReplicaDatabase implements AutoCloseable {
                 sumsFile.set(pgno, sums.get(pgno));
             }
         }
-        Optional<Position> recorded = positions.read();
-        position = recorded.orElse(null);
-        unrecordedAhead = position != null && sums.databaseChecksum() != position.checksum();
+        durable = positions.read().orElse(null);
+        position = recoverPosition(nPage, mxFrame);
         walBytes = wal.size();
+    }
+
+    /**
+     * The position of the content found on open (see the class comment), recorded in the position
+     * file once the files are synced; the position file's own if nothing else matches.
+     */
+    private Position recoverPosition(int nPage, long mxFrame) throws IOException {
+        if (durable == null) {
+            return null;
+        }
+        Position found = matchContent();
+        if (found == null) {
+            // Only after a power loss (or a file changed by hand): entries may describe lost writes.
+            sums = PageChecksumRepair.rescan(reader, pageSize, nPage, mxFrame);
+            sumsFile.replaceAll(sums);
+            found = matchContent();
+        }
+        if (found == null) {
+            unrecordedAhead = true;
+            return durable;
+        }
+        unrecordedAhead = false;
+        if (!found.equals(durable)) {
+            // Durability steps: the content is on disk before the position file names it.
+            if (options.fsync()) {
+                wal.force();
+                db.force();
+            }
+            CrashPoint.RECOVERY_BEFORE_POSITION.reached();
+            positions.write(found, options.fsync());
+            durable = found;
+        }
+        sumsFile.stamp(found);
+        return found;
+    }
+
+    /**
+     * The candidate position whose checksum is the content's, the highest txid first; null if none.
+     * A mark at the position file's txid with another checksum is never taken: the two disagree
+     * about the same transaction (a file changed by hand), which only a snapshot settles.
+     */
+    private Position matchContent() {
+        long content = sums.databaseChecksum();
+        Position best = durable.checksum() == content ? durable : null;
+        for (Optional<Position> c : List.of(sumsFile.stamped(), sumsFile.pending())) {
+            if (c.isPresent() && c.get().checksum() == content && c.get().txid() > durable.txid()
+                    && (best == null || c.get().txid() > best.txid())) {
+                best = c.get();
+            }
+        }
+        return best;
     }
 
     /**
@@ -230,18 +292,25 @@ public final class ReplicaDatabase implements AutoCloseable {
                 images[i] = pages.get(i).data();
             }
         }
+        Position next = new Position(cs.txid(), cs.postChecksum());
+        // Recovery marker: a crash after the publish below finds the content at 'next'.
+        sumsFile.markPending(next);
         try (WalWriter.Transaction tx = writer.begin(false)) {
             tx.append(pgnos, images, n, cs.commitPages());
-            tx.commit(cs.commitPages());
+            tx.commit(cs.commitPages(), !options.publishBeforeSync());
         }
         // Point of no return: the transaction is visible to readers.
         try {
             recordPageChecksums(cs, pageSums);
-            position = new Position(cs.txid(), cs.postChecksum());
-            // Durability step: the position names a transaction whose frames were synced before publishing.
-            positions.write(position, options.fsync());
-            CrashPoint.AFTER_POSITION.reached();
+            sumsFile.stamp(next);
+            position = next;
             unrecordedAhead = false;
+            if (!options.publishBeforeSync()) {
+                // Durability step: the position names a transaction whose frames were synced before publishing.
+                positions.write(next, options.fsync());
+                durable = next;
+                CrashPoint.AFTER_POSITION.reached();
+            }
             walBytes = wal.size();
         } catch (IOException | RuntimeException e) {
             failure = "txid " + cs.txid() + " is visible in " + files.db() + " but was not recorded: " + e.getMessage();
@@ -370,14 +439,23 @@ public final class ReplicaDatabase implements AutoCloseable {
             }
             if (!batch.isEmpty()) {
                 batch.finish(snapshot.pageCount());
-                tx.commit(snapshot.pageCount());
+                // Recovery marker, as in apply: a crash after the publish finds the content at the snapshot.
+                sumsFile.markPending(snapshot.position());
+                // Synced before publishing in every mode: a snapshot is rare and large.
+                tx.commit(snapshot.pageCount(), true);
             }
         }
         try {
             sums = next;
             sumsFile.replaceAll(next);
+            sumsFile.stamp(snapshot.position());
+            sumsFile.markPending(snapshot.position());
+            if (options.fsync()) {
+                wal.force(); // transactions published earlier without a sync, below the snapshot
+            }
             position = snapshot.position();
             positions.write(position, options.fsync());
+            durable = position;
             unrecordedAhead = false;
             walBytes = wal.size();
         } catch (IOException | RuntimeException e) {
@@ -393,6 +471,40 @@ public final class ReplicaDatabase implements AutoCloseable {
         } catch (ReplicaDivergedException e) {
             throw new IllegalStateException("a repairing transaction adopts foreign frames and cannot diverge", e);
         }
+    }
+
+    /**
+     * Makes every published transaction durable and records it: fsyncs the WAL (one fsync for all
+     * the transactions applied since the last sync), then writes the position file. Returns the
+     * durable position, which is what may be acknowledged. Nothing to do unless {@link
+     * ApplyOptions#publishBeforeSync} is on and a transaction was applied since. A failure is past
+     * the point of no return (readers saw the transactions): the instance stops (fail-stop).
+     */
+    public Position sync() throws IOException {
+        checkUsable();
+        Position at = position;
+        if (at == null || at.equals(durable)) {
+            return durable;
+        }
+        try {
+            // Durability steps, in order: 1. the frames of every transaction up to 'at'; 2. the position.
+            if (options.fsync()) {
+                wal.force();
+            }
+            CrashPoint.SYNC_AFTER_WAL.reached();
+            positions.write(at, options.fsync());
+            durable = at;
+            CrashPoint.AFTER_POSITION.reached();
+            return at;
+        } catch (IOException | RuntimeException e) {
+            failure = "txid " + at.txid() + " is visible in " + files.db() + " but could not be synced: " + e.getMessage();
+            throw e;
+        }
+    }
+
+    /** The position recorded in the position file: everything up to it is on disk. Any thread. */
+    public Position durablePosition() {
+        return durable;
     }
 
     /** Runs a PASSIVE checkpoint now; it never waits for readers. */
@@ -448,6 +560,9 @@ public final class ReplicaDatabase implements AutoCloseable {
     public void close() throws IOException {
         IOException first = null;
         try {
+            if (failure == null) {
+                sync();
+            }
             persistChecksums();
         } catch (IOException e) {
             first = e;

@@ -11,13 +11,15 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 
 /**
  * Installs a new replica from a full snapshot when no file of that name exists yet.
  *
  * <p>Order and why it is safe:
  * <ol>
- *   <li>Write every page to {@code NAME.db.bootstrap} beside the target, computing page checksums;
+ *   <li>Write every page to {@code NAME.db.bootstrap} beside the target ({@value #BATCH_BYTES}
+ *       bytes per write), computing page checksums;
  *       check page 1 (WAL mode, page size) and the database checksum against the snapshot's.</li>
  *   <li>fsync the new file (durability step: the rename must never expose a file whose pages are
  *       not on disk).</li>
@@ -34,29 +36,42 @@ import java.nio.file.StandardOpenOption;
 final class SnapshotInstaller {
     private SnapshotInstaller() {}
 
+    /** Pages are read, checksummed and written this many bytes at a time (one positioned write each). */
+    static final int BATCH_BYTES = 256 << 10;
+
     static PageChecksums install(ReplicaFiles files, SnapshotHeader snapshot, InputStream pages) throws IOException {
         int pageSize = snapshot.pageSize();
         PageChecksums sums = new PageChecksums(pageSize);
         sums.resize(snapshot.pageCount());
         int lockPgno = SqliteFormat.lockPgno(pageSize);
-        byte[] page = new byte[pageSize];
+        int batchPages = Math.max(1, BATCH_BYTES / pageSize);
+        byte[] batch = new byte[batchPages * pageSize];
+        ByteBuffer direct = ByteBuffer.allocateDirect(batch.length);
         try (FileChannel out = FileChannel.open(files.bootstrap(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            for (int pgno = 1; pgno <= snapshot.pageCount(); pgno++) {
-                SnapshotPages.read(pages, page, pgno, snapshot);
-                if (pgno == 1) {
-                    String problem = DatabaseHeader.problem(page, pageSize);
+            for (int first = 1; first <= snapshot.pageCount(); first += batchPages) {
+                int count = (int) Math.min(batchPages, snapshot.pageCount() - (long) first + 1);
+                SnapshotPages.read(pages, batch, first, count, snapshot);
+                if (first == 1) {
+                    String problem = DatabaseHeader.problem(batch, pageSize);
                     if (problem != null) {
                         throw new IOException("bootstrap " + files.db() + " from snapshot " + snapshot.position() + ": "
                                 + problem);
                     }
                 }
-                if (pgno == lockPgno) {
-                    continue;
+                for (int i = 0; i < count; i++) {
+                    int pgno = first + i;
+                    if (pgno == lockPgno) {
+                        // Never holds data; written as zeros, as SQLite leaves it.
+                        Arrays.fill(batch, i * pageSize, (i + 1) * pageSize, (byte) 0);
+                    } else {
+                        sums.set(pgno, PageChecksum.of(pgno, batch, i * pageSize, pageSize));
+                    }
                 }
-                sums.set(pgno, PageChecksum.of(pgno, page));
-                ByteBuffer buf = ByteBuffer.wrap(page);
-                long at = (long) (pgno - 1) * pageSize;
+                // Our own direct buffer: the JDK would copy a heap buffer into a temporary direct one
+                // anyway, and keep that one cached per thread for the thread's life.
+                ByteBuffer buf = direct.clear().put(batch, 0, count * pageSize).flip();
+                long at = (long) (first - 1) * pageSize;
                 while (buf.hasRemaining()) {
                     at += out.write(buf, at);
                 }

@@ -23,7 +23,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *       then no reader uses the WAL, so frame 1 may be overwritten.</li>
  *   <li>Write the frames with one positioned write after mxFrame (a fresh WAL header first when
  *       mxFrame is 0). Readers ignore frames above their snapshot's mxFrame.</li>
- *   <li>fsync the WAL when durability is on, so a published transaction is never lost.</li>
+ *   <li>fsync the WAL when durability is on and the caller did not ask to publish first, so a
+ *       published transaction is never lost; with {@link ApplyOptions#publishBeforeSync} the
+ *       caller syncs later ({@link ReplicaDatabase#sync}), before it records or acknowledges the
+ *       transaction.</li>
  *   <li>Append hash entries (clearing a dead writer's leftovers); invisible above mxFrame.</li>
  *   <li>Publish: full fence, header copy 1, fence, copy 0, fence. The transaction becomes visible
  *       atomically when copy 0 is stored.</li>
@@ -277,9 +280,12 @@ final class WalWriter {
             CrashPoint.AFTER_HASH_ENTRIES.reached();
         }
 
-        /** Steps 5 and 7: makes the frames durable (if configured) and publishes the new header. */
-        WalIndexHeader commit(int nPage) throws IOException {
-            if (options.fsync()) {
+        /**
+         * Steps 5 and 7: makes the frames durable (if configured and {@code syncFirst}) and
+         * publishes the new header.
+         */
+        WalIndexHeader commit(int nPage, boolean syncFirst) throws IOException {
+            if (syncFirst && options.fsync()) {
                 // Durability step: the frames reach the disk before any reader can see them.
                 wal.force();
             }

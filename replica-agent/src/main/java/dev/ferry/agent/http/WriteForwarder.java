@@ -11,7 +11,11 @@ import java.util.concurrent.CompletableFuture;
  * Sends an {@code execute} request to the primary's HTTP API without blocking: {@link HttpClient}'s
  * asynchronous API completes the future on its own threads.
  *
- * <p>Thread-safe: HttpClient is.
+ * <p>The {@link HttpClient} is created at the first forwarded write: building one initialises the
+ * JDK's TLS stack (SSLContext, the CA certificates) and starts a selector thread, about 400
+ * classes and a few MiB of memory that an agent nobody writes through never needs.
+ *
+ * <p>Thread-safe: HttpClient is, and {@link #client()} creates it once.
  */
 final class WriteForwarder {
     /** The primary's answer, passed through as it came. */
@@ -19,12 +23,25 @@ final class WriteForwarder {
 
     private final URI primaryHttp;
     private final Duration timeout;
-    private final HttpClient client;
+    private volatile HttpClient client;
 
     WriteForwarder(URI primaryHttp, Duration timeout) {
         this.primaryHttp = primaryHttp;
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    private HttpClient client() {
+        HttpClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) {
+                    c = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+                    client = c;
+                }
+            }
+        }
+        return c;
     }
 
     /**
@@ -40,7 +57,7 @@ final class WriteForwarder {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
+        return client().sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
                 .thenApply(r -> new Answer(r.statusCode(), r.body()));
     }
 

@@ -8,6 +8,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 
 /**
  * The persisted per-page checksum array of one database ({@code NAME.db-sums}), so that a restart
@@ -20,11 +21,15 @@ import java.nio.file.StandardOpenOption;
  * 4       4     version (1)
  * 8       4     page size
  * 12      4     page count: entries in use
- * 16      8     txid of the last {@link #stamp}
+ * 16      8     txid of the last {@link #stamp}: the position whose content the entries describe
  * 24      8     database checksum at the last stamp
- * 32      32    reserved, zero
+ * 32      8     txid of the last {@link #markPending}: the transaction being published (0: none)
+ * 40      8     database checksum after the pending transaction
+ * 48      16    reserved, zero
  * 64      8n    checksum of page 1 … n (0 = unknown, and always 0 for the lock-byte page)
  * </pre>
+ * Bytes 32–47 were reserved (zero) in the first files of version 1; a zero pending txid means none,
+ * so those files read the same.
  *
  * <p>Crash recovery: the file is memory-mapped and updated in place as transactions are applied,
  * so after a process crash it holds every update made before the crash, possibly half of the last
@@ -46,6 +51,8 @@ public final class PageChecksumFile implements AutoCloseable {
     static final int OFF_PAGE_COUNT = OFF_PAGE_SIZE + 4;
     static final int OFF_TXID = OFF_PAGE_COUNT + 4;
     static final int OFF_CHECKSUM = OFF_TXID + 8;
+    static final int OFF_PENDING_TXID = OFF_CHECKSUM + 8;
+    static final int OFF_PENDING_CHECKSUM = OFF_PENDING_TXID + 8;
     static final int HEADER_SIZE = 64;
     private static final long MAX_MAP_BYTES = Integer.MAX_VALUE;
 
@@ -134,10 +141,41 @@ public final class PageChecksumFile implements AutoCloseable {
         map.putInt(OFF_PAGE_COUNT, pageCount);
     }
 
-    /** Records the position that the array describes; informational, for operators and tests. */
+    /**
+     * Records the position that the array describes. Not forced: after a process crash the stamp
+     * and {@link #pending} are what recovery matches the content against to learn its txid, which
+     * the durable position file may lag (docs/architecture.md, "Crash recovery of the agent").
+     */
     public void stamp(Position position) {
         map.putLong(OFF_TXID, position.txid());
         map.putLong(OFF_CHECKSUM, position.checksum());
+    }
+
+    /** The last {@link #stamp}, or empty if none was made. */
+    public Optional<Position> stamped() {
+        return positionAt(OFF_TXID, OFF_CHECKSUM);
+    }
+
+    /**
+     * Records, before a transaction is published, the position it leads to: a crash after the
+     * publish and before the next {@link #stamp} leaves content with this position.
+     */
+    public void markPending(Position position) {
+        map.putLong(OFF_PENDING_TXID, position.txid());
+        map.putLong(OFF_PENDING_CHECKSUM, position.checksum());
+    }
+
+    /** The last {@link #markPending}, or empty if none was made. */
+    public Optional<Position> pending() {
+        return positionAt(OFF_PENDING_TXID, OFF_PENDING_CHECKSUM);
+    }
+
+    private Optional<Position> positionAt(int txidOffset, int checksumOffset) {
+        if (map.getInt(OFF_MAGIC) != MAGIC) {
+            return Optional.empty();
+        }
+        long txid = map.getLong(txidOffset);
+        return txid <= 0 ? Optional.empty() : Optional.of(new Position(txid, map.getLong(checksumOffset)));
     }
 
     /** Forces the mapped array to disk (before a WAL restart makes the WAL forget older pages). */

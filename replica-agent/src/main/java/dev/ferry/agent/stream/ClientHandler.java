@@ -20,6 +20,8 @@ import dev.ferry.protocol.frame.SnapshotChunkFrame;
 import dev.ferry.protocol.frame.SnapshotEndFrame;
 import dev.ferry.protocol.frame.SubscribeFrame;
 import dev.ferry.protocol.frame.WelcomeFrame;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -69,6 +71,26 @@ final class ClientHandler extends SimpleChannelInboundHandler<Frame> {
         this.welcomed = welcomed;
     }
 
+    /**
+     * A compact copy of {@code chunk}; the caller still releases {@code chunk}. The decoded frame is
+     * a slice that pins the decoder's whole cumulation buffer (up to a few MiB), so queued chunks
+     * would hold much more direct memory than {@link FlowControl} counts: a 1 GiB bootstrap
+     * exhausted a 128 MiB direct-memory limit that way (2026-11-21). The copy is unpooled direct
+     * memory, freed when the apply thread releases it: no garbage for a small heap to collect, and
+     * nothing kept in a pool after the snapshot.
+     */
+    private static SnapshotChunkFrame compact(SnapshotChunkFrame chunk) {
+        ByteBuf data = chunk.data();
+        ByteBuf copy = Unpooled.directBuffer(data.readableBytes()).writeBytes(data, data.readerIndex(), data.readableBytes());
+        try {
+            return new SnapshotChunkFrame(chunk.db(), chunk.firstPgno(), chunk.pageCount(), chunk.pageSize(),
+                    chunk.compression(), copy);
+        } catch (RuntimeException e) {
+            copy.release();
+            throw e;
+        }
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         ctx.writeAndFlush(new HelloFrame(ProtocolVersion.MIN_SUPPORTED, ProtocolVersion.CURRENT, settings.agentId(),
@@ -84,9 +106,7 @@ final class ClientHandler extends SimpleChannelInboundHandler<Frame> {
         } else if (frame instanceof ChangesetFrame changeset) {
             onChangeset(ctx, changeset);
         } else if (frame instanceof SnapshotChunkFrame chunk) {
-            DatabaseApplier a = applier(chunk.db());
-            chunk.retain();
-            a.offer(new ApplyItem.Chunk(chunk));
+            applier(chunk.db()).offer(new ApplyItem.Chunk(compact(chunk)));
         } else if (frame instanceof SnapshotBeginFrame begin) {
             DatabaseApplier a = applier(begin.db());
             a.primaryAt(begin.txid());

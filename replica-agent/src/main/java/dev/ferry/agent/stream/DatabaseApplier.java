@@ -31,9 +31,13 @@ import org.slf4j.LoggerFactory;
  * else runs on the thread this class starts. The thread is never interrupted (NIO would close the
  * replica's channels and drop its POSIX locks); it is stopped by queueing {@link ApplyItem.Stop}.
  *
- * <p>Durability: {@link ReplicaDatabase} fsyncs the WAL before publishing and the position file
- * before returning (fsync on), so an ACK sent after {@code apply} returns names a durable position
- * (docs/protocol.md, "Acknowledgements"). ACKs are cumulative: one is sent once the queue is empty
+ * <p>Durability: an ACK names only {@link ReplicaDatabase#durablePosition}, fsynced with the
+ * position file (docs/protocol.md, "Acknowledgements"). With {@link
+ * ApplyOptions#publishBeforeSync} a changeset is visible to readers (and to {@code /wait}) when
+ * {@code apply} returns, and made durable by a {@link ReplicaDatabase#sync} once the queue is empty,
+ * after {@value #MAX_UNSYNCED_TRANSACTIONS} transactions or {@value #MAX_UNSYNCED_MS} ms, whichever
+ * comes first: one fsync for the transactions that arrived together (group sync). Otherwise
+ * {@code apply} fsyncs before publishing. ACKs are cumulative: one is sent once the queue is empty
  * or {@value #ACK_INTERVAL_MS} ms after the last, whichever comes first.
  *
  * <p>Recovery is decided in {@link #recover} alone: divergence asks the primary for a snapshot,
@@ -42,6 +46,10 @@ import org.slf4j.LoggerFactory;
 final class DatabaseApplier {
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseApplier.class);
     private static final long ACK_INTERVAL_MS = 100;
+    /** Group sync: at most this many transactions published and not yet fsynced. */
+    static final int MAX_UNSYNCED_TRANSACTIONS = 64;
+    /** Group sync: a published transaction waits at most about this long for its fsync while more arrive. */
+    static final long MAX_UNSYNCED_MS = 20;
     /** With nothing to apply for this long, a PASSIVE checkpoint runs, so an idle WAL is backfilled. */
     private static final long IDLE_CHECKPOINT_MS = 1_000;
 
@@ -70,6 +78,10 @@ final class DatabaseApplier {
     private boolean failed;
     private boolean dirtySinceCheckpoint;
     private long lastAckMs;
+    private int unsyncedTransactions;
+    /** The connection of the last changeset, which the ACK after a later sync goes to. */
+    private Channel lastLink;
+    private long firstUnsyncedNanos;
     private volatile Position position;
     private volatile long primaryTxid;
     /** Commit time (primary's clock) of the last changeset applied; 0 until one is. */
@@ -151,8 +163,10 @@ final class DatabaseApplier {
     private void run() {
         try {
             while (true) {
-                ApplyItem item = next(IDLE_CHECKPOINT_MS);
-                if (item == null) {
+                ApplyItem item = next(unsyncedTransactions > 0 ? 0 : IDLE_CHECKPOINT_MS);
+                if (item == null && unsyncedTransactions > 0) {
+                    syncLeftovers();
+                } else if (item == null) {
                     idleCheckpoint();
                 } else if (item instanceof ApplyItem.Stop) {
                     closeReplica();
@@ -239,6 +253,7 @@ final class DatabaseApplier {
             }
         }
         long started = System.nanoTime();
+        lastLink = item.link();
         try {
             Changeset cs = ChangesetCodec.decode(item.record());
             ApplyResult result = replica.apply(cs);
@@ -246,8 +261,12 @@ final class DatabaseApplier {
                 lastCommitMs = cs.timestampMs();
                 context.metrics().applied(item.record().length, System.nanoTime() - started);
                 dirtySinceCheckpoint = true;
+                if (unsyncedTransactions++ == 0) {
+                    firstUnsyncedNanos = started;
+                }
             }
             publish(replica.position());
+            maybeSync();
             maybeAck(item.link());
         } catch (ReplicaDivergedException | CorruptChangesetException | IOException | RuntimeException e) {
             recover(item.link(), e);
@@ -350,10 +369,34 @@ final class DatabaseApplier {
         waiters.reached(at);
     }
 
+    /** Transactions left unsynced when other items came between them and an empty queue. */
+    private void syncLeftovers() {
+        try {
+            replica.sync();
+            unsyncedTransactions = 0;
+            maybeAck(lastLink);
+        } catch (IOException | RuntimeException e) {
+            recover(lastLink, e);
+        }
+    }
+
+    /** Group sync (see the class comment); a failure is handled by the caller's {@link #recover}. */
+    private void maybeSync() throws IOException {
+        if (unsyncedTransactions == 0) {
+            return;
+        }
+        if (queue.isEmpty() || unsyncedTransactions >= MAX_UNSYNCED_TRANSACTIONS
+                || System.nanoTime() - firstUnsyncedNanos >= TimeUnit.MILLISECONDS.toNanos(MAX_UNSYNCED_MS)) {
+            replica.sync();
+            unsyncedTransactions = 0;
+        }
+    }
+
     private void maybeAck(Channel link) {
         long now = System.currentTimeMillis();
-        if (position != null && link.isActive() && (queue.isEmpty() || now - lastAckMs >= ACK_INTERVAL_MS)) {
-            link.writeAndFlush(new AckFrame(name, position.txid(), position.checksum()), link.voidPromise());
+        Position durable = replica == null ? null : replica.durablePosition();
+        if (durable != null && link.isActive() && (queue.isEmpty() || now - lastAckMs >= ACK_INTERVAL_MS)) {
+            link.writeAndFlush(new AckFrame(name, durable.txid(), durable.checksum()), link.voidPromise());
             lastAckMs = now;
         }
     }
@@ -381,6 +424,7 @@ final class DatabaseApplier {
             LOG.warn("close replica {}: {}", name, e.toString());
         }
         replica = null;
+        unsyncedTransactions = 0;
     }
 
     /** Releases what is still queued; only once the thread has ended. */

@@ -8,7 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import java.security.SecureRandom;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +36,7 @@ public final class ReplicationClient {
 
     public ReplicationClient(ClientSettings settings, Replicas replicas) {
         this.settings = settings;
-        this.backoff = new Backoff(settings.reconnectMinMs(), settings.reconnectMaxMs(), new SecureRandom());
+        this.backoff = new Backoff(settings.reconnectMinMs(), settings.reconnectMaxMs(), new Random());
         this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, settings.handshakeTimeoutMs()))
                 .option(ChannelOption.TCP_NODELAY, true)

@@ -14,8 +14,13 @@ import java.util.Iterator;
  * at that point instead. Arguments: DATA_DIR FIXTURE_DIR.
  */
 public final class CrashApplierMain {
+    /** System property: {@code false} runs the applier with each transaction synced before it is published. */
+    static final String PUBLISH_BEFORE_SYNC_PROPERTY = "ferry.test.publishBeforeSync";
+    /** With publish-before-sync, {@link ReplicaDatabase#sync} after every this many transactions (group sync). */
+    static final int SYNC_EVERY = 7;
     static final ApplyOptions OPTIONS = ApplyOptions.defaults().withFsync(false).withCheckpointThresholdFrames(60)
-            .withWalSizeLimitBytes(64 * 1024);
+            .withWalSizeLimitBytes(64 * 1024)
+            .withPublishBeforeSync(!"false".equals(System.getProperty(PUBLISH_BEFORE_SYNC_PROPERTY)));
 
     private CrashApplierMain() {}
 
@@ -41,8 +46,17 @@ public final class CrashApplierMain {
                 System.out.println("start at " + r.position());
                 int applied = 0;
                 for (Iterator<Changeset> it = ChangesetLog.read(f.log()); it.hasNext(); ) {
-                    if (r.apply(it.next()) == ApplyResult.APPLIED && ++applied % 50 == 0) {
-                        r.checkpoint();
+                    if (r.apply(it.next()) == ApplyResult.APPLIED) {
+                        applied++;
+                        if (applied % SYNC_EVERY == 0) {
+                            r.sync();
+                        }
+                        if (applied % 50 == 0) {
+                            r.checkpoint();
+                        }
+                    }
+                    if (r.durablePosition().txid() > r.position().txid()) {
+                        throw new AssertionError("durable position " + r.durablePosition() + " ahead of " + r.position());
                     }
                 }
                 System.out.println("done at " + r.position() + ", applied " + applied);

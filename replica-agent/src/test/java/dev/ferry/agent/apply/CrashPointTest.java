@@ -7,15 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Crashes a child-JVM applier at every named {@link CrashPoint} (Runtime.halt, like SIGKILL) and at
@@ -32,6 +33,8 @@ class CrashPointTest {
 
     private static BankFixture fixture;
     private final ChildProcesses processes = new ChildProcesses();
+    /** Child appliers sync each transaction before publishing it (not the agent's default). */
+    private boolean syncBeforePublish;
 
     @BeforeAll
     static void generate() throws Exception {
@@ -61,6 +64,11 @@ class CrashPointTest {
             if (reading) {
                 startReaders(readers);
             }
+            if (point == CrashPoint.RECOVERY_BEFORE_POSITION) {
+                // Reached only when an open finds content ahead of the position file: crash there first.
+                assertEquals(CrashPoint.HALT_STATUS, runApplier(data, CrashPoint.AFTER_PUBLISH.name() + ":150"),
+                        "applier log:\n" + log());
+            }
             int status = runApplier(data, point.name() + ":" + hits(point));
             assertEquals(CrashPoint.HALT_STATUS, status, point + " was never reached; applier log:\n" + log());
             if (!reading && Files.exists(data.resolve("bank.db"))) {
@@ -75,8 +83,29 @@ class CrashPointTest {
         checkFinal(data);
     }
 
-    @Test
-    void killAtRandomMoments_restartRecoversAndReadersSeeOnlyCommittedStates() throws Exception {
+    /**
+     * Every point above runs with publish-before-sync (the agent's default); this and the random
+     * kills below also cover each transaction synced before it is published.
+     */
+    @ParameterizedTest
+    @EnumSource(value = CrashPoint.class, names = {"AFTER_PUBLISH", "AFTER_WRITE_UNLOCK", "AFTER_POSITION"})
+    void crashAt_pointWithSyncBeforePublish_restartRecovers(CrashPoint point) throws Exception {
+        Path data = tmp.resolve("data");
+        try (DataDirectory dir = DataDirectory.lock(data);
+             var in = fixture.openSnapshot();
+             ReplicaDatabase r = ReplicaDatabase.bootstrap(dir, "bank", fixture.header(), in, CrashApplierMain.OPTIONS)) {
+            assertEquals(fixture.header().position(), r.position());
+        }
+        syncBeforePublish = true;
+        assertEquals(CrashPoint.HALT_STATUS, runApplier(data, point.name() + ":150"), "applier log:\n" + log());
+        assertEquals(0, runApplier(data, null), "recovering applier failed; log:\n" + log());
+        checkFinal(data);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void killAtRandomMoments_restartRecoversAndReadersSeeOnlyCommittedStates(boolean syncFirst) throws Exception {
+        syncBeforePublish = syncFirst;
         long seed = Long.getLong("ferry.test.seed", System.nanoTime());
         System.out.println("CrashPointTest random kills, seed " + seed + " (rerun with -Dferry.test.seed=" + seed + ")");
         Random rnd = new Random(seed);
@@ -103,7 +132,9 @@ class CrashPointTest {
     private static int hits(CrashPoint point) {
         return switch (point) {
             case AFTER_WRITE_LOCK, FRAMES_PARTIAL, AFTER_FRAMES, AFTER_HASH_ENTRIES, AFTER_HEADER_COPY_1, AFTER_PUBLISH,
-                    AFTER_WRITE_UNLOCK, AFTER_POSITION -> 150;
+                    AFTER_WRITE_UNLOCK -> 150;
+            case AFTER_POSITION, SYNC_AFTER_WAL -> 150 / CrashApplierMain.SYNC_EVERY;
+            case RECOVERY_BEFORE_POSITION -> 1;
             case AFTER_RESTART, CHECKPOINT_AFTER_RESTART -> 2;
             case CHECKPOINT_BEFORE_BACKFILL, CHECKPOINT_PARTIAL_BACKFILL, CHECKPOINT_AFTER_BACKFILL,
                     CHECKPOINT_AFTER_NBACKFILL -> 5;
@@ -130,7 +161,13 @@ class CrashPointTest {
     }
 
     private Process startApplier(Path data, String crashAt) throws Exception {
-        List<String> jvm = crashAt == null ? List.of() : List.of("-D" + CrashPoint.PROPERTY + "=" + crashAt);
+        List<String> jvm = new ArrayList<>();
+        if (crashAt != null) {
+            jvm.add("-D" + CrashPoint.PROPERTY + "=" + crashAt);
+        }
+        if (syncBeforePublish) {
+            jvm.add("-D" + CrashApplierMain.PUBLISH_BEFORE_SYNC_PROPERTY + "=false");
+        }
         return processes.startJava(CrashApplierMain.class, jvm,
                 List.of(data.toString(), fixture.dir().toString()), tmp.resolve("applier.log"));
     }

@@ -151,6 +151,48 @@ class ReplicaDatabaseTest {
         }
     }
 
+    /**
+     * With publish-before-sync, readers see each transaction once {@code apply} returns, but the
+     * position file (and {@link ReplicaDatabase#durablePosition}, what the agent ACKs) stays at the
+     * last {@link ReplicaDatabase#sync} until the next one; close syncs; an open finds the content's
+     * position from the page-checksum file's marks. The crash cases: {@link CrashPointTest}.
+     */
+    @Test
+    void apply_publishBeforeSync_positionFileOnlyAdvancesOnSync() throws Exception {
+        BankFixture f = BankFixture.generate(tmp.resolve("fixture"), 4096, 30, 7, 1000, 2000);
+        ApplyOptions options = ApplyOptions.defaults().withPublishBeforeSync(true);
+        Path posFile = tmp.resolve("data").resolve("bank.db-pos");
+        Position last = null;
+        try (DataDirectory dir = DataDirectory.lock(tmp.resolve("data"))) {
+            try (InputStream in = f.openSnapshot();
+                 ReplicaDatabase r = ReplicaDatabase.bootstrap(dir, "bank", f.header(), in, options)) {
+                Position start = r.position();
+                int applied = 0;
+                for (Iterator<Changeset> it = ChangesetLog.read(f.log()); it.hasNext(); ) {
+                    Changeset cs = it.next();
+                    assertEquals(ApplyResult.APPLIED, r.apply(cs));
+                    last = new Position(cs.txid(), cs.postChecksum());
+                    assertEquals(last, r.position());
+                    if (++applied == 10) {
+                        assertEquals(start, r.durablePosition());
+                        assertEquals(start, Position.parse(Files.readString(posFile)));
+                        assertEquals(last, r.sync());
+                        assertEquals(last, Position.parse(Files.readString(posFile)));
+                        start = last;
+                    }
+                }
+                assertTrue(last.txid() > start.txid(), "no transaction left unsynced");
+                assertEquals(start, Position.parse(Files.readString(posFile)));
+            }
+            assertEquals(last, Position.parse(Files.readString(posFile)), "close syncs");
+            try (ReplicaDatabase r = ReplicaDatabase.open(dir, "bank", options)) {
+                assertEquals(last, r.position());
+                assertEquals(last, r.durablePosition());
+            }
+        }
+        assertEquals("ok", Sqlite3Shell.integrityCheck(processes, tmp.resolve("data").resolve("bank.db")));
+    }
+
     static ApplyOptions fastOptions() {
         return ApplyOptions.defaults().withFsync(false);
     }

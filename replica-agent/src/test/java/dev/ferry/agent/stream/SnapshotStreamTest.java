@@ -68,6 +68,35 @@ class SnapshotStreamTest {
         assertTrue(q.items.isEmpty());
     }
 
+    /** The stream reuses its arrays: a smaller chunk after a larger one must not hand out stale bytes. */
+    @Test
+    void read_largeChunkThenSmallerZstdChunk_givesExactlyThePages() throws IOException {
+        byte[] first = pages(2, 4);
+        byte[] last = new byte[PAGE]; // zeros: SnapshotChunkFrame.of compresses them
+        last[7] = 42;
+        Queue q = new Queue();
+        q.items.add(chunk(1, first));
+        SnapshotChunkFrame packed = SnapshotChunkFrame.of("orders", 3, PAGE, Unpooled.wrappedBuffer(last));
+        assertEquals(SnapshotChunkFrame.COMPRESSION_ZSTD, packed.compression());
+        q.items.add(new ApplyItem.Chunk(packed));
+        q.items.add(new ApplyItem.SnapshotEnd(new SnapshotEndFrame("orders", 3, CHECKSUM)));
+        byte[] all = new SnapshotStream(BEGIN, q).readAllBytes();
+        byte[] expected = new byte[3 * PAGE];
+        System.arraycopy(first, 0, expected, 0, first.length);
+        System.arraycopy(last, 0, expected, first.length, last.length);
+        assertArrayEquals(expected, all);
+        assertEquals(0, packed.refCnt());
+    }
+
+    @Test
+    void read_zstdChunkThatDoesNotDecompress_fails() {
+        Queue q = new Queue();
+        q.items.add(new ApplyItem.Chunk(new SnapshotChunkFrame("orders", 1, 3, PAGE,
+                SnapshotChunkFrame.COMPRESSION_ZSTD, Unpooled.wrappedBuffer(new byte[] {1, 2, 3, 4}))));
+        IOException e = assertThrows(IOException.class, () -> new SnapshotStream(BEGIN, q).readAllBytes());
+        assertTrue(e.getMessage().contains("chunk from page 1"), e.getMessage());
+    }
+
     @Test
     void read_gap_failsRule1() {
         Queue q = new Queue();

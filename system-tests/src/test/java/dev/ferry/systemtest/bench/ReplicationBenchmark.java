@@ -47,12 +47,15 @@ import org.HdrHistogram.Histogram;
  *       the primary's CPU (utime + stime from /proc) and VmRSS.
  *   <li>{@code fanout-light}: the same load with 20 protocol subscribers in the benchmark JVM
  *       ({@link ProtocolSubscribers}: no apply, no ACK), so that the primary is measured alone.
- *   <li>{@code agent-rss}: an agent idle with 10 small databases: VmRSS from /proc/PID/status.
+ *   <li>{@code agent-rss}: an agent idle with 10 small databases: VmRSS from /proc/PID/status,
+ *       with the JVM options the agent ran with before bin/ferry-agent.jvm-options, with those
+ *       options, and with each {@code --agent-jvm="OPTS"} added to them (the bootstrap runs an agent
+ *       with the shipped options, then one with each {@code --agent-jvm} added, e.g. a JFR profile).
  * </ul>
  *
  * Options: {@code --what=lag,bootstrap,fanout,agent-rss} (default all), {@code --runs=2},
  * {@code --seconds=10} per measured load, {@code --bootstrap-mib=1024}, {@code --subscribers=20},
- * {@code --out=DIR} (default target/bench). Run with {@code system-tests/replication-bench.sh}.
+ * {@code --agent-jvm="-XX:... -D..."} (repeatable), {@code --out=DIR} (default target/bench). Run with {@code system-tests/replication-bench.sh}.
  */
 public final class ReplicationBenchmark {
     private static final String TOKEN = "bench-token";
@@ -63,6 +66,8 @@ public final class ReplicationBenchmark {
     private final Duration seconds;
     private final long bootstrapMib;
     private final int subscribers;
+    private final List<List<String>> extraAgentJvm = new ArrayList<>();
+    private int rssConfigs;
 
     private ReplicationBenchmark(Path outDir, int runs, Duration seconds, long bootstrapMib, int subscribers) {
         this.outDir = outDir;
@@ -78,6 +83,7 @@ public final class ReplicationBenchmark {
         int secs = 10;
         long mib = 1024;
         int subs = 20;
+        List<List<String>> agentJvm = new ArrayList<>();
         Path out = Path.of("target", "bench");
         for (String arg : args) {
             String[] kv = arg.replaceFirst("^--", "").split("=", 2);
@@ -88,6 +94,7 @@ public final class ReplicationBenchmark {
                 case "bootstrap-mib" -> mib = Long.parseLong(kv[1]);
                 case "subscribers" -> subs = Integer.parseInt(kv[1]);
                 case "out" -> out = Path.of(kv[1]);
+                case "agent-jvm" -> agentJvm.add(List.of(kv[1].trim().split("\\s+")));
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
@@ -97,6 +104,7 @@ public final class ReplicationBenchmark {
                 what, runs, secs, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 loadAverage(), dir);
         ReplicationBenchmark bench = new ReplicationBenchmark(dir, runs, Duration.ofSeconds(secs), mib, subs);
+        bench.extraAgentJvm.addAll(agentJvm);
         for (String w : what) {
             switch (w) {
                 case "lag" -> bench.lag();
@@ -126,46 +134,54 @@ public final class ReplicationBenchmark {
 
     private void lag() throws Exception {
         System.out.println();
-        System.out.println("| run | load | achieved writes/s | probes | p50 µs | p90 µs | p99 µs | max µs | seen at first poll |");
-        System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        System.out.println("| run | agent --publish-before-fsync | load | achieved writes/s | probes | p50 µs | p90 µs | p99 µs | max µs | seen at first poll |");
+        System.out.println("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (int run = 1; run <= runs; run++) {
-            Path runDir = Files.createDirectories(outDir.resolve("lag-" + run));
-            try (PrimaryProcess primary = PrimaryProcess.create(PrimaryJar.path(), runDir.resolve("primary/data"),
-                    runDir.resolve("primary.log"), TOKEN, List.of());
-                    AgentProcess agent = agent(runDir, "agent", primary, List.of("lag"), List.of())) {
-                primary.start();
-                FerryClient client = primary.client();
-                client.create("lag");
-                client.execute("lag", List.of("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT NOT NULL)"));
-                agent.start();
-                agent.awaitReady(Duration.ofSeconds(60));
-                Process reader = new ProcessBuilder("python3", "-u", "-c", LAG_READER, agent.replicaFile("lag").toString())
-                        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-                try (Writer toReader = new OutputStreamWriter(reader.getOutputStream(), StandardCharsets.US_ASCII);
-                        BufferedReader fromReader = new BufferedReader(new InputStreamReader(reader.getInputStream(),
-                                StandardCharsets.US_ASCII))) {
-                    probeLag(client, toReader, fromReader, 0, Duration.ofSeconds(3)); // warm-up
-                    for (int rate : new int[] {0, 500, 2000}) {
-                        AtomicLong writes = new AtomicLong();
-                        AtomicBoolean stop = new AtomicBoolean();
-                        List<Thread> load = paced(client, "lag", rate, 32, writes, stop);
-                        long start = System.nanoTime();
-                        long before = writes.get();
-                        Histogram h = probeLag(client, toReader, fromReader, rate, seconds);
-                        double achieved = (writes.get() - before) / ((System.nanoTime() - start) / 1e9);
-                        stop.set(true);
-                        for (Thread t : load) {
-                            t.join();
-                        }
-                        System.out.printf(Locale.ROOT, "| %d | %s | %.0f | %d | %d | %d | %d | %d | %.0f%% |%n", run,
-                                rate == 0 ? "idle (probes only, 50/s)" : rate + " writes/s + probes", achieved,
-                                h.getTotalCount(), h.getValueAtPercentile(50), h.getValueAtPercentile(90),
-                                h.getValueAtPercentile(99), h.getMaxValue(), 100.0 * firstPoll / h.getTotalCount());
+            // false: the agent as it was before 2026-11-21 (fsync before publishing); true: the default.
+            for (boolean publishFirst : new boolean[] {false, true}) {
+                lag(run, publishFirst);
+            }
+        }
+    }
+
+    private void lag(int run, boolean publishFirst) throws Exception {
+        Path runDir = Files.createDirectories(outDir.resolve("lag-" + run + "-" + publishFirst));
+        try (PrimaryProcess primary = PrimaryProcess.create(PrimaryJar.path(), runDir.resolve("primary/data"),
+                runDir.resolve("primary.log"), TOKEN, List.of());
+                AgentProcess agent = agent(runDir, "agent", primary, List.of("lag"), List.of())
+                        .withArguments("--publish-before-fsync", Boolean.toString(publishFirst))) {
+            primary.start();
+            FerryClient client = primary.client();
+            client.create("lag");
+            client.execute("lag", List.of("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT NOT NULL)"));
+            agent.start();
+            agent.awaitReady(Duration.ofSeconds(60));
+            Process reader = new ProcessBuilder("python3", "-u", "-c", LAG_READER, agent.replicaFile("lag").toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try (Writer toReader = new OutputStreamWriter(reader.getOutputStream(), StandardCharsets.US_ASCII);
+                    BufferedReader fromReader = new BufferedReader(new InputStreamReader(reader.getInputStream(),
+                            StandardCharsets.US_ASCII))) {
+                probeLag(client, toReader, fromReader, 0, Duration.ofSeconds(3)); // warm-up
+                for (int rate : new int[] {0, 500, 2000}) {
+                    AtomicLong writes = new AtomicLong();
+                    AtomicBoolean stop = new AtomicBoolean();
+                    List<Thread> load = paced(client, "lag", rate, 32, writes, stop);
+                    long start = System.nanoTime();
+                    long before = writes.get();
+                    Histogram h = probeLag(client, toReader, fromReader, rate, seconds);
+                    double achieved = (writes.get() - before) / ((System.nanoTime() - start) / 1e9);
+                    stop.set(true);
+                    for (Thread t : load) {
+                        t.join();
                     }
-                } finally {
-                    reader.destroy();
-                    reader.waitFor();
+                    System.out.printf(Locale.ROOT, "| %d | %s | %s | %.0f | %d | %d | %d | %d | %d | %.0f%% |%n", run,
+                            publishFirst, rate == 0 ? "idle (probes only, 50/s)" : rate + " writes/s + probes", achieved,
+                            h.getTotalCount(), h.getValueAtPercentile(50), h.getValueAtPercentile(90),
+                            h.getValueAtPercentile(99), h.getMaxValue(), 100.0 * firstPoll / h.getTotalCount());
                 }
+            } finally {
+                reader.destroy();
+                reader.waitFor();
             }
         }
     }
@@ -248,35 +264,48 @@ public final class ReplicationBenchmark {
             long pages = client.info("boot").pageCount();
             System.out.printf(Locale.ROOT, "%nbootstrap: database of %d pages (%.0f MiB) written in %.0f s; file %s%n",
                     pages, pages * 4096 / 1048576.0, (System.nanoTime() - fill) / 1e9, file);
-            System.out.println("| run | cp s | cp + sync s | agent start to ready s | of which JVM start to /healthz s | ratio to cp | ratio to cp + sync | primary CPU s | agent CPU s |");
-            System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            System.out.println("| run | agent JVM options | cp s | cp + sync s | agent start to ready s | of which JVM start to /healthz s | ratio to cp | ratio to cp + sync | primary CPU s | agent CPU s | agent VmHWM MiB |");
+            System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            List<List<String>> agentJvms = new ArrayList<>();
+            agentJvms.add(List.of());
+            agentJvms.addAll(extraAgentJvm);
             for (int run = 1; run <= runs; run++) {
                 Path copy = dir.resolve("copy-" + run + ".db");
                 double cp = timed(List.of("cp", file.toString(), copy.toString()));
                 Files.delete(copy);
                 double cpSync = timed(List.of("sh", "-c", "cp \"$0\" \"$1\" && sync \"$1\"", file.toString(), copy.toString()));
                 Files.delete(copy);
-                double ready;
-                double healthy;
-                double primaryCpu;
-                double agentCpu;
-                try (AgentProcess agent = agent(dir, "agent-" + run, primary, List.of("boot"), List.of())) {
-                    long primaryTicks = ProcStatus.cpuTicks(primary.pid());
-                    long start = System.nanoTime();
-                    agent.start();
-                    healthy = (System.nanoTime() - start) / 1e9;
-                    agent.awaitReady(Duration.ofMinutes(10));
-                    ready = (System.nanoTime() - start) / 1e9;
-                    primaryCpu = (ProcStatus.cpuTicks(primary.pid()) - primaryTicks) / (double) CLK_TCK;
-                    agentCpu = ProcStatus.cpuTicks(agent.pid()) / (double) CLK_TCK;
-                    Convergence.await(primary, agent, "boot", Duration.ofMinutes(1), "bootstrap run " + run);
-                    agent.stop();
+                for (List<String> jvm : agentJvms) {
+                    bootstrapOnce(dir, primary, run, jvm, cp, cpSync);
                 }
-                deleteTree(dir.resolve("agent-" + run));
-                System.out.printf(Locale.ROOT, "| %d | %.2f | %.2f | %.2f | %.2f | %.2f× | %.2f× | %.1f | %.1f |%n", run, cp,
-                        cpSync, ready, healthy, ready / cp, ready / cpSync, primaryCpu, agentCpu);
             }
         }
+    }
+
+    private void bootstrapOnce(Path dir, PrimaryProcess primary, int run, List<String> jvm, double cp, double cpSync)
+            throws Exception {
+        double ready;
+        double healthy;
+        double primaryCpu;
+        double agentCpu;
+        double agentPeakMib;
+        try (AgentProcess agent = agent(dir, "agent-" + run, primary, List.of("boot"), jvm)) {
+            long primaryTicks = ProcStatus.cpuTicks(primary.pid());
+            long start = System.nanoTime();
+            agent.start();
+            healthy = (System.nanoTime() - start) / 1e9;
+            agent.awaitReady(Duration.ofMinutes(10));
+            ready = (System.nanoTime() - start) / 1e9;
+            primaryCpu = (ProcStatus.cpuTicks(primary.pid()) - primaryTicks) / (double) CLK_TCK;
+            agentCpu = ProcStatus.cpuTicks(agent.pid()) / (double) CLK_TCK;
+            agentPeakMib = ProcStatus.peakResidentBytes(agent.pid()) / 1048576.0;
+            Convergence.await(primary, agent, "boot", Duration.ofMinutes(1), "bootstrap run " + run);
+            agent.stop();
+        }
+        deleteTree(dir.resolve("agent-" + run));
+        System.out.printf(Locale.ROOT, "| %d | %s | %.2f | %.2f | %.2f | %.2f | %.2f× | %.2f× | %.1f | %.1f | %.0f |%n", run,
+                jvm.isEmpty() ? "shipped" : "shipped + " + String.join(" ", jvm), cp, cpSync, ready, healthy,
+                ready / cp, ready / cpSync, primaryCpu, agentCpu, agentPeakMib);
     }
 
     private static double timed(List<String> command) throws Exception {
@@ -387,21 +416,29 @@ public final class ReplicationBenchmark {
         System.out.println();
         System.out.println("| run | agent JVM options | databases | agent VmRSS MiB at ready | after 10 s idle | after 30 s idle | VmHWM MiB |");
         System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
-        for (List<String> jvm : List.of(List.<String>of(), SMALL_AGENT_JVM)) {
-            agentRss(jvm);
+        // Before (what the agent ran with until 2026-11-21: the JVM's defaults, or the small-footprint
+        // options the docs suggested), then what bin/ferry-agent ships, then any --agent-jvm variants.
+        agentRss("previous: JVM defaults", false, List.of());
+        agentRss("previous: small footprint", false, SMALL_AGENT_JVM);
+        agentRss("shipped: bin/ferry-agent.jvm-options", true, List.of());
+        for (List<String> extra : extraAgentJvm) {
+            agentRss("shipped + " + String.join(" ", extra), true, extra);
         }
     }
 
-    /** A small-footprint JVM for the sidecar: a fair comparison for the RSS target, not a default. */
+    /** The small-footprint JVM the benchmark compared before bin/ferry-agent.jvm-options existed. */
     private static final List<String> SMALL_AGENT_JVM = List.of("-XX:+UseSerialGC", "-Xmx32m", "-Xss512k",
             "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m");
 
-    private void agentRss(List<String> jvm) throws Exception {
+    private void agentRss(String label, boolean shipped, List<String> jvm) throws Exception {
         for (int run = 1; run <= runs; run++) {
-            Path dir = Files.createDirectories(outDir.resolve("agent-rss-" + (jvm.isEmpty() ? "default-" : "small-") + run));
+            Path dir = Files.createDirectories(outDir.resolve("agent-rss-" + (++rssConfigs) + "-" + run));
             try (PrimaryProcess primary = PrimaryProcess.create(PrimaryJar.path(), dir.resolve("primary/data"),
                     dir.resolve("primary.log"), TOKEN, List.of());
                     AgentProcess agent = agent(dir, "agent", primary, List.of("idle-*"), jvm)) {
+                if (!shipped) {
+                    agent.withoutShippedJvmOptions();
+                }
                 primary.start();
                 FerryClient client = primary.client();
                 for (int i = 0; i < 10; i++) {
@@ -421,8 +458,14 @@ public final class ReplicationBenchmark {
                 long after10 = agent.residentBytes();
                 LockSupport.parkNanos(Duration.ofSeconds(20).toNanos());
                 long after30 = agent.residentBytes();
+                if (jvm.stream().anyMatch(o -> o.startsWith("-XX:NativeMemoryTracking="))) {
+                    Path nmt = dir.resolve("nmt.txt");
+                    new ProcessBuilder("jcmd", Long.toString(agent.pid()), "VM.native_memory", "summary")
+                            .redirectErrorStream(true).redirectOutput(nmt.toFile()).start().waitFor();
+                    System.out.println("(native memory summary: " + nmt + ")");
+                }
                 System.out.printf(Locale.ROOT, "| %d | %s | 10 | %.1f | %.1f | %.1f | %.1f |%n", run,
-                        jvm.isEmpty() ? "(none: JVM defaults)" : String.join(" ", jvm), atReady / 1048576.0,
+                        jvm.isEmpty() ? label : label + ": " + String.join(" ", jvm), atReady / 1048576.0,
                         after10 / 1048576.0, after30 / 1048576.0, ProcStatus.peakResidentBytes(agent.pid()) / 1048576.0);
             }
         }

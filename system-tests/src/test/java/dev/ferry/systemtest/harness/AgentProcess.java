@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AgentProcess implements AutoCloseable {
     static final String JAR_PROPERTY = "ferry.agentJar";
+    /** The JVM options {@code bin/ferry-agent} ships, as a java launcher argument file; see {@link #shippedJvmOptionsFile}. */
+    static final String JVM_OPTIONS_PROPERTY = "ferry.agentJvmOptions";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(20);
@@ -38,6 +40,8 @@ public final class AgentProcess implements AutoCloseable {
     private AgentClient client;
     private int incarnation;
     private boolean suspended;
+    private boolean shippedJvmOptions = true;
+    private final List<String> extraArguments = new ArrayList<>();
 
     private AgentProcess(Path dataDir, Path logFile, List<String> arguments, List<String> jvmOptions) {
         this.dataDir = dataDir;
@@ -64,6 +68,21 @@ public final class AgentProcess implements AutoCloseable {
         return new AgentProcess(dataDir, logFile, args, jvmOptions);
     }
 
+    /** Adds command-line arguments of {@code ferry-agent run} for later incarnations. */
+    public AgentProcess withArguments(String... more) {
+        extraArguments.addAll(List.of(more));
+        return this;
+    }
+
+    /**
+     * Starts later incarnations with the JVM's own defaults instead of the options {@code
+     * bin/ferry-agent} ships (for the benchmark's before/after comparison only).
+     */
+    public AgentProcess withoutShippedJvmOptions() {
+        shippedJvmOptions = false;
+        return this;
+    }
+
     /** Starts an incarnation and waits until it answers {@code /healthz} (not until it is ready). */
     public void start() {
         if (isRunning()) {
@@ -73,16 +92,25 @@ public final class AgentProcess implements AutoCloseable {
         suspended = false;
         List<String> command = new ArrayList<>();
         command.add(PrimaryProcess.javaBinary());
+        if (shippedJvmOptions) {
+            // As bin/ferry-agent does: the shipped options first, so that the caller's options override them.
+            command.add("@" + shippedJvmOptionsFile());
+        }
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar().toString(), "run"));
         command.addAll(arguments);
+        command.addAll(extraArguments);
         command.addAll(List.of("--http-port", Integer.toString(httpPort)));
         try {
             Files.createDirectories(logFile.getParent());
             Files.writeString(logFile, "=== ferry-test: start #" + incarnation + " at " + Instant.now() + ": "
                             + String.join(" ", command) + System.lineSeparator(),
                     StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            process = ChildProcesses.register(new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            if (shippedJvmOptions) {
+                builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2"); // as bin/ferry-agent
+            }
+            process = ChildProcesses.register(builder
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start());
@@ -240,6 +268,21 @@ public final class AgentProcess implements AutoCloseable {
         if (process == null) {
             throw new IllegalStateException("agent on " + dataDir + " was never started");
         }
+    }
+
+    /**
+     * {@code bin/ferry-agent.jvm-options}: system property {@value #JVM_OPTIONS_PROPERTY}, else found
+     * from the jar's place in the source tree ({@code replica-agent/target/ferry-agent.jar}).
+     */
+    static Path shippedJvmOptionsFile() {
+        String configured = System.getProperty(JVM_OPTIONS_PROPERTY);
+        Path file = configured != null ? Path.of(configured).toAbsolutePath().normalize()
+                : jar().getParent().getParent().getParent().resolve("bin").resolve("ferry-agent.jvm-options");
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("the agent's JVM options file is not at " + file + "; pass -D"
+                    + JVM_OPTIONS_PROPERTY + "=bin/ferry-agent.jvm-options");
+        }
+        return file;
     }
 
     static Path jar() {
