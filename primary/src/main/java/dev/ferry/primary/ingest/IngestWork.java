@@ -3,10 +3,10 @@ package dev.ferry.primary.ingest;
 import dev.ferry.primary.schema.ColumnSchema;
 import dev.ferry.primary.write.ConnectionWork;
 import java.sql.Connection;
+import dev.ferry.primary.write.ParameterValues;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -101,7 +101,7 @@ public final class IngestWork implements ConnectionWork<IngestResult> {
             for (int r = 0; r < batch.rows().size(); r++) {
                 Object[] row = batch.rows().get(r);
                 for (int i = 0; i < row.length; i++) {
-                    bind(insert, i + 1, row[i]);
+                    ParameterValues.bind(insert, i + 1, row[i]);
                 }
                 try {
                     insert.executeUpdate();
@@ -110,22 +110,6 @@ public final class IngestWork implements ConnectionWork<IngestResult> {
                             "rows[" + r + "] was refused by SQLite: " + e.getMessage(), e);
                 }
             }
-        }
-    }
-
-    private static void bind(PreparedStatement ps, int index, Object value) throws SQLException {
-        if (value == null) {
-            ps.setNull(index, Types.NULL);
-        } else if (value instanceof Long l) {
-            ps.setLong(index, l);
-        } else if (value instanceof Double d) {
-            ps.setDouble(index, d);
-        } else if (value instanceof String s) {
-            ps.setString(index, s);
-        } else if (value instanceof byte[] b) {
-            ps.setBytes(index, b);
-        } else {
-            throw new IllegalArgumentException("no binding for an ingest value of type " + value.getClass().getName());
         }
     }
 

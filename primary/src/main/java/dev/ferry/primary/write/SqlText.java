@@ -158,18 +158,8 @@ public final class SqlText {
      * only the start of the text, so the writer can route a request without a full scan.
      */
     public static String firstKeyword(String sql) {
-        int i = 0;
+        int i = skipBlank(sql, 0);
         int n = sql.length();
-        while (i < n) {
-            int skipped = skipComment(sql, i);
-            if (skipped > i) {
-                i = skipped;
-            } else if (Character.isWhitespace(sql.charAt(i))) {
-                i++;
-            } else {
-                break;
-            }
-        }
         int j = i;
         while (j < n && Character.isLetter(sql.charAt(j))) {
             j++;

@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -220,7 +219,7 @@ public final class StatementRunner implements AutoCloseable {
                 if (!st.named().containsKey(name)) {
                     throw new SQLException("no value given for parameter :" + name);
                 }
-                set(ps, i + 1, st.named().get(name));
+                ParameterValues.bind(ps, i + 1, st.named().get(name));
             }
             for (Map.Entry<String, Object> e : st.named().entrySet()) {
                 if (!names.contains(e.getKey())) {
@@ -234,27 +233,7 @@ public final class StatementRunner implements AutoCloseable {
                     + " values were given");
         }
         for (int i = 0; i < expected; i++) {
-            set(ps, i + 1, st.positional().get(i));
-        }
-    }
-
-    private static void set(PreparedStatement ps, int index, Object v) throws SQLException {
-        if (v == null) {
-            ps.setNull(index, Types.NULL);
-        } else if (v instanceof Long l) {
-            ps.setLong(index, l);
-        } else if (v instanceof Integer i) {
-            ps.setLong(index, i);
-        } else if (v instanceof Double d) {
-            ps.setDouble(index, d);
-        } else if (v instanceof String s) {
-            ps.setString(index, s);
-        } else if (v instanceof byte[] b) {
-            ps.setBytes(index, b);
-        } else if (v instanceof Boolean b) {
-            ps.setLong(index, b ? 1 : 0);
-        } else {
-            throw new IllegalArgumentException("cannot bind a " + v.getClass().getSimpleName() + " to parameter " + index);
+            ParameterValues.bind(ps, i + 1, st.positional().get(i));
         }
     }
 
