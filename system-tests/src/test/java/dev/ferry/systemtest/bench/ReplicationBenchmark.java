@@ -288,13 +288,17 @@ public final class ReplicationBenchmark {
                 Files.delete(copy);
                 if (baselineAgentJar != null) {
                     // The same harness, options and database, only another agent jar (AgentProcess reads
-                    // the jar's path from this property at every start).
+                    // the jar's path from this property at every start), without the class-data archive,
+                    // as agents ran before bin/ferry-agent-cds.
                     String current = System.getProperty("ferry.agentJar");
                     System.setProperty("ferry.agentJar", baselineAgentJar.toString());
+                    System.setProperty(AgentProcess.CDS_PROPERTY, "off");
                     try {
-                        bootstrapOnce(dir, primary, run, List.of(), cp, cpSync, "baseline jar " + baselineAgentJar);
+                        bootstrapOnce(dir, primary, run, List.of(), cp, cpSync, "baseline jar " + baselineAgentJar
+                                + " without CDS");
                     } finally {
                         System.setProperty("ferry.agentJar", current);
+                        System.clearProperty(AgentProcess.CDS_PROPERTY);
                     }
                 }
                 for (List<String> jvm : agentJvms) {
