@@ -302,7 +302,9 @@ public final class AgentProcess implements AutoCloseable {
         return CDS_ARCHIVES.computeIfAbsent(jar, j -> {
             Path script = shippedJvmOptionsFile().resolveSibling("ferry-agent-cds");
             try {
-                Process p = new ProcessBuilder(script.toString(), j.toString()).redirectErrorStream(true).start();
+                ProcessBuilder builder = new ProcessBuilder(script.toString(), j.toString()).redirectErrorStream(true);
+                builder.environment().put("FERRY_JAVA", PrimaryProcess.javaBinary()); // the JVM that will map it
+                Process p = builder.start();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
                 if (p.waitFor() != 0 || out.isEmpty() || !Files.isRegularFile(Path.of(out))) {
                     throw new IllegalStateException(script + " " + j + " made no class-data archive (exit "
