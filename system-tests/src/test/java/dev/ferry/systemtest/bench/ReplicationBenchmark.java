@@ -55,7 +55,10 @@ import org.HdrHistogram.Histogram;
  *
  * Options: {@code --what=lag,bootstrap,fanout,agent-rss} (default all), {@code --runs=2},
  * {@code --seconds=10} per measured load, {@code --bootstrap-mib=1024}, {@code --subscribers=20},
- * {@code --agent-jvm="-XX:... -D..."} (repeatable), {@code --out=DIR} (default target/bench). Run with {@code system-tests/replication-bench.sh}.
+ * {@code --agent-jvm="-XX:... -D..."} (repeatable), {@code --baseline-agent-jar=PATH} (the bootstrap also runs
+ * that agent jar, e.g. one built from an earlier commit, first in every run, with the shipped options),
+ * {@code --rss-previous=false} (agent-rss without the two rows of the JVM options used before 2026-11-21),
+ * {@code --out=DIR} (default target/bench). Run with {@code system-tests/replication-bench.sh}.
  */
 public final class ReplicationBenchmark {
     private static final String TOKEN = "bench-token";
@@ -67,6 +70,8 @@ public final class ReplicationBenchmark {
     private final long bootstrapMib;
     private final int subscribers;
     private final List<List<String>> extraAgentJvm = new ArrayList<>();
+    private Path baselineAgentJar;
+    private boolean rssPrevious = true;
     private int rssConfigs;
 
     private ReplicationBenchmark(Path outDir, int runs, Duration seconds, long bootstrapMib, int subscribers) {
@@ -84,6 +89,8 @@ public final class ReplicationBenchmark {
         long mib = 1024;
         int subs = 20;
         List<List<String>> agentJvm = new ArrayList<>();
+        Path baselineJar = null;
+        boolean rssPrevious = true;
         Path out = Path.of("target", "bench");
         for (String arg : args) {
             String[] kv = arg.replaceFirst("^--", "").split("=", 2);
@@ -95,6 +102,8 @@ public final class ReplicationBenchmark {
                 case "subscribers" -> subs = Integer.parseInt(kv[1]);
                 case "out" -> out = Path.of(kv[1]);
                 case "agent-jvm" -> agentJvm.add(List.of(kv[1].trim().split("\\s+")));
+                case "baseline-agent-jar" -> baselineJar = Path.of(kv[1]).toAbsolutePath();
+                case "rss-previous" -> rssPrevious = Boolean.parseBoolean(kv[1]);
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
@@ -105,6 +114,8 @@ public final class ReplicationBenchmark {
                 loadAverage(), dir);
         ReplicationBenchmark bench = new ReplicationBenchmark(dir, runs, Duration.ofSeconds(secs), mib, subs);
         bench.extraAgentJvm.addAll(agentJvm);
+        bench.baselineAgentJar = baselineJar;
+        bench.rssPrevious = rssPrevious;
         for (String w : what) {
             switch (w) {
                 case "lag" -> bench.lag();
@@ -264,7 +275,7 @@ public final class ReplicationBenchmark {
             long pages = client.info("boot").pageCount();
             System.out.printf(Locale.ROOT, "%nbootstrap: database of %d pages (%.0f MiB) written in %.0f s; file %s%n",
                     pages, pages * 4096 / 1048576.0, (System.nanoTime() - fill) / 1e9, file);
-            System.out.println("| run | agent JVM options | cp s | cp + sync s | agent start to ready s | of which JVM start to /healthz s | ratio to cp | ratio to cp + sync | primary CPU s | agent CPU s | agent VmHWM MiB |");
+            System.out.println("| run | agent jar, JVM options | cp s | cp + sync s | agent start to ready s | of which JVM start to /healthz s | ratio to cp | ratio to cp + sync | primary CPU s | agent CPU s | agent VmHWM MiB |");
             System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             List<List<String>> agentJvms = new ArrayList<>();
             agentJvms.add(List.of());
@@ -275,15 +286,30 @@ public final class ReplicationBenchmark {
                 Files.delete(copy);
                 double cpSync = timed(List.of("sh", "-c", "cp \"$0\" \"$1\" && sync \"$1\"", file.toString(), copy.toString()));
                 Files.delete(copy);
+                if (baselineAgentJar != null) {
+                    // The same harness, options and database, only another agent jar (AgentProcess reads
+                    // the jar's path from this property at every start), without the class-data archive,
+                    // as agents ran before bin/ferry-agent-cds.
+                    String current = System.getProperty("ferry.agentJar");
+                    System.setProperty("ferry.agentJar", baselineAgentJar.toString());
+                    System.setProperty(AgentProcess.CDS_PROPERTY, "off");
+                    try {
+                        bootstrapOnce(dir, primary, run, List.of(), cp, cpSync, "baseline jar " + baselineAgentJar
+                                + " without CDS");
+                    } finally {
+                        System.setProperty("ferry.agentJar", current);
+                        System.clearProperty(AgentProcess.CDS_PROPERTY);
+                    }
+                }
                 for (List<String> jvm : agentJvms) {
-                    bootstrapOnce(dir, primary, run, jvm, cp, cpSync);
+                    bootstrapOnce(dir, primary, run, jvm, cp, cpSync, "this build");
                 }
             }
         }
     }
 
-    private void bootstrapOnce(Path dir, PrimaryProcess primary, int run, List<String> jvm, double cp, double cpSync)
-            throws Exception {
+    private void bootstrapOnce(Path dir, PrimaryProcess primary, int run, List<String> jvm, double cp, double cpSync,
+            String jarLabel) throws Exception {
         double ready;
         double healthy;
         double primaryCpu;
@@ -304,7 +330,7 @@ public final class ReplicationBenchmark {
         }
         deleteTree(dir.resolve("agent-" + run));
         System.out.printf(Locale.ROOT, "| %d | %s | %.2f | %.2f | %.2f | %.2f | %.2f× | %.2f× | %.1f | %.1f | %.0f |%n", run,
-                jvm.isEmpty() ? "shipped" : "shipped + " + String.join(" ", jvm), cp, cpSync, ready, healthy,
+                jarLabel + ", " + (jvm.isEmpty() ? "shipped" : "shipped + " + String.join(" ", jvm)), cp, cpSync, ready, healthy,
                 ready / cp, ready / cpSync, primaryCpu, agentCpu, agentPeakMib);
     }
 
@@ -414,12 +440,14 @@ public final class ReplicationBenchmark {
 
     private void agentRss() throws Exception {
         System.out.println();
-        System.out.println("| run | agent JVM options | databases | agent VmRSS MiB at ready | after 10 s idle | after 30 s idle | VmHWM MiB |");
-        System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
+        System.out.println("| run | agent JVM options | databases | agent VmRSS MiB at ready | after 10 s idle | after 30 s idle | of which anon / file MiB | Pss MiB | VmHWM MiB |");
+        System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         // Before (what the agent ran with until 2026-11-21: the JVM's defaults, or the small-footprint
         // options the docs suggested), then what bin/ferry-agent ships, then any --agent-jvm variants.
-        agentRss("previous: JVM defaults", false, List.of());
-        agentRss("previous: small footprint", false, SMALL_AGENT_JVM);
+        if (rssPrevious) {
+            agentRss("previous: JVM defaults", false, List.of());
+            agentRss("previous: small footprint", false, SMALL_AGENT_JVM);
+        }
         agentRss("shipped: bin/ferry-agent.jvm-options", true, List.of());
         for (List<String> extra : extraAgentJvm) {
             agentRss("shipped + " + String.join(" ", extra), true, extra);
@@ -458,15 +486,18 @@ public final class ReplicationBenchmark {
                 long after10 = agent.residentBytes();
                 LockSupport.parkNanos(Duration.ofSeconds(20).toNanos());
                 long after30 = agent.residentBytes();
+                long[] parts = ProcStatus.residentBreakdownBytes(agent.pid());
+                long pss = ProcStatus.proportionalBytes(agent.pid());
                 if (jvm.stream().anyMatch(o -> o.startsWith("-XX:NativeMemoryTracking="))) {
                     Path nmt = dir.resolve("nmt.txt");
                     new ProcessBuilder("jcmd", Long.toString(agent.pid()), "VM.native_memory", "summary")
                             .redirectErrorStream(true).redirectOutput(nmt.toFile()).start().waitFor();
                     System.out.println("(native memory summary: " + nmt + ")");
                 }
-                System.out.printf(Locale.ROOT, "| %d | %s | 10 | %.1f | %.1f | %.1f | %.1f |%n", run,
+                System.out.printf(Locale.ROOT, "| %d | %s | 10 | %.1f | %.1f | %.1f | %.1f / %.1f | %.1f | %.1f |%n", run,
                         jvm.isEmpty() ? label : label + ": " + String.join(" ", jvm), atReady / 1048576.0,
-                        after10 / 1048576.0, after30 / 1048576.0, ProcStatus.peakResidentBytes(agent.pid()) / 1048576.0);
+                        after10 / 1048576.0, after30 / 1048576.0, parts[0] / 1048576.0, (parts[1] + parts[2]) / 1048576.0,
+                        pss / 1048576.0, ProcStatus.peakResidentBytes(agent.pid()) / 1048576.0);
             }
         }
     }

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,6 +28,9 @@ public final class AgentProcess implements AutoCloseable {
     static final String JAR_PROPERTY = "ferry.agentJar";
     /** The JVM options {@code bin/ferry-agent} ships, as a java launcher argument file; see {@link #shippedJvmOptionsFile}. */
     static final String JVM_OPTIONS_PROPERTY = "ferry.agentJvmOptions";
+    /** {@code off}: start the agent without the class-data archive {@code bin/ferry-agent} uses (benchmark baselines). */
+    public static final String CDS_PROPERTY = "ferry.agentCds";
+    private static final Map<Path, String> CDS_ARCHIVES = new ConcurrentHashMap<>();
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(20);
@@ -95,6 +100,9 @@ public final class AgentProcess implements AutoCloseable {
         if (shippedJvmOptions) {
             // As bin/ferry-agent does: the shipped options first, so that the caller's options override them.
             command.add("@" + shippedJvmOptionsFile());
+            if (!"off".equals(System.getProperty(CDS_PROPERTY))) {
+                command.add("-XX:SharedArchiveFile=" + cdsArchive(jar()));
+            }
         }
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar().toString(), "run"));
@@ -283,6 +291,33 @@ public final class AgentProcess implements AutoCloseable {
                     + JVM_OPTIONS_PROPERTY + "=bin/ferry-agent.jvm-options");
         }
         return file;
+    }
+
+    /**
+     * The class-data archive of {@code jar}, as {@code bin/ferry-agent} gets it: from {@code
+     * bin/ferry-agent-cds}, which creates it once per build (to a temporary name, renamed into place,
+     * so test JVMs running in parallel never see a partial file).
+     */
+    static String cdsArchive(Path jar) {
+        return CDS_ARCHIVES.computeIfAbsent(jar, j -> {
+            Path script = shippedJvmOptionsFile().resolveSibling("ferry-agent-cds");
+            try {
+                ProcessBuilder builder = new ProcessBuilder(script.toString(), j.toString()).redirectErrorStream(true);
+                builder.environment().put("FERRY_JAVA", PrimaryProcess.javaBinary()); // the JVM that will map it
+                Process p = builder.start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                if (p.waitFor() != 0 || out.isEmpty() || !Files.isRegularFile(Path.of(out))) {
+                    throw new IllegalStateException(script + " " + j + " made no class-data archive (exit "
+                            + p.exitValue() + "): " + out);
+                }
+                return out;
+            } catch (IOException e) {
+                throw new UncheckedIOException("run " + script, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted running " + script, e);
+            }
+        });
     }
 
     static Path jar() {

@@ -15,6 +15,29 @@ public final class ProcStatus {
         return statusKb(pid, "VmRSS:") * 1024;
     }
 
+    /** RssAnon, RssFile (file-backed, e.g. libjvm.so and class-data archives) and RssShmem of {@code pid}, in bytes. */
+    public static long[] residentBreakdownBytes(long pid) {
+        return new long[] {statusKb(pid, "RssAnon:") * 1024, statusKb(pid, "RssFile:") * 1024,
+                statusKb(pid, "RssShmem:") * 1024};
+    }
+
+    /**
+     * Pss of {@code pid} in bytes (/proc/PID/smaps_rollup): resident memory with each shared page
+     * divided by the number of processes mapping it.
+     */
+    public static long proportionalBytes(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"), StandardCharsets.US_ASCII)) {
+                if (line.startsWith("Pss:")) {
+                    return Long.parseLong(line.substring(4).trim().split("\\s+")[0]) * 1024;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("read /proc/" + pid + "/smaps_rollup", e);
+        }
+        throw new IllegalStateException("no Pss line in /proc/" + pid + "/smaps_rollup");
+    }
+
     /** VmHWM (peak resident) of {@code pid} in bytes. */
     public static long peakResidentBytes(long pid) {
         return statusKb(pid, "VmHWM:") * 1024;
