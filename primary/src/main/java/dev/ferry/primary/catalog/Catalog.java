@@ -124,7 +124,10 @@ public final class Catalog implements AutoCloseable {
         this.databasesDir = databasesDir;
         this.clock = clock;
         this.settings = settings;
-        this.openExecutor = Executors.newFixedThreadPool(2, daemonThreads("catalog-open"));
+        // Opens (recovery, SQLite connections) and the evictions they trigger wait on the disk
+        // more than they use the CPU: as many as the writer threads, so that the requests those
+        // threads could serve are not queued behind two opens at a time.
+        this.openExecutor = Executors.newFixedThreadPool(settings.writerThreads(), daemonThreads("catalog-open"));
         this.queryExecutor = Executors.newFixedThreadPool(4, daemonThreads("query"));
         this.writerPool = Executors.newFixedThreadPool(settings.writerThreads(), daemonThreads("writer"));
         this.idleCloser = Executors.newSingleThreadScheduledExecutor(daemonThreads("catalog-idle"));
@@ -309,12 +312,8 @@ public final class Catalog implements AutoCloseable {
                 return h.db.info();
             }
             DatabaseFiles files = new DatabaseFiles(databasesDir.resolve(name));
-            long txid = CleanShutdownMarker.peekTxid(files);
-            if (txid < 1) {
-                return null;
-            }
-            Optional<PageChecksumsFile.Snapshot> sums = PageChecksumsFile.read(files.checksums());
-            if (sums.isEmpty() || sums.get().txid() != txid) {
+            CleanShutdownMarker.Recorded recorded = CleanShutdownMarker.peek(files);
+            if (recorded == null || recorded.txid() < 1) {
                 return null;
             }
             long logBytes = 0;
@@ -323,8 +322,8 @@ public final class Catalog implements AutoCloseable {
                     logBytes += Files.size(p);
                 }
             }
-            var cs = sums.get().checksums();
-            return new DatabaseInfo(name, txid, cs.databaseChecksum(), cs.pageSize(), cs.pageCount(), logBytes);
+            return new DatabaseInfo(name, recorded.txid(), recorded.checksum(), recorded.pageSize(),
+                    recorded.pageCount(), logBytes);
         } catch (java.nio.file.NoSuchFileException e) {
             return null;
         } finally {
