@@ -96,6 +96,10 @@ public final class Catalog implements AutoCloseable {
     private final AtomicLong opens = new AtomicLong();
     private final AtomicLong evictions = new AtomicLong();
     private final AtomicLong idleCloses = new AtomicLong();
+    /** Slots the idle closer keeps free ahead of demand (0: none); see {@link #evictAhead}. */
+    private final int evictAheadSlots;
+    private final java.util.concurrent.atomic.AtomicBoolean evictAheadScheduled =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private final ExecutorService openExecutor;
     private final ExecutorService queryExecutor;
     private final ExecutorService writerPool;
@@ -131,6 +135,8 @@ public final class Catalog implements AutoCloseable {
         this.queryExecutor = Executors.newFixedThreadPool(4, daemonThreads("query"));
         this.writerPool = Executors.newFixedThreadPool(settings.writerThreads(), daemonThreads("writer"));
         this.idleCloser = Executors.newSingleThreadScheduledExecutor(daemonThreads("catalog-idle"));
+        int max = settings.maxOpenDatabases();
+        this.evictAheadSlots = max >= 16 ? Math.min(settings.writerThreads(), max / 16) : 0;
         if (settings.idleCloseMs() > 0) {
             long period = Math.max(10, settings.idleCloseMs() / 4);
             idleCloser.scheduleWithFixedDelay(this::closeIdle, period, period, TimeUnit.MILLISECONDS);
@@ -490,6 +496,7 @@ public final class Catalog implements AutoCloseable {
             int n = slots.get();
             if (n < settings.maxOpenDatabases()) {
                 if (slots.compareAndSet(n, n + 1)) {
+                    evictAhead();
                     return;
                 }
                 continue;
@@ -503,6 +510,40 @@ public final class Catalog implements AutoCloseable {
                         + "requests, snapshots or log reads; retry later");
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    /**
+     * Once fewer than {@link #evictAheadSlots} slots are free, has the idle closer's thread close
+     * least recently used idle handles until that many are free again, so that the next opens find
+     * a free slot instead of waiting for a victim's close (SQLite's final checkpoint, the page
+     * checksums, the marker) on the request's path. It closes exactly as an opener's eviction does
+     * ({@link #closeIfIdle}: name lock by tryLock, retire from 0 leases, remove, close, free the
+     * slot), so the bound and "never two handles of one name" hold as before; openers that find no
+     * free slot still evict for themselves. Disabled (0) under a bound below 16, where keeping
+     * slots free would shrink the bound noticeably.
+     */
+    private void evictAhead() {
+        if (evictAheadSlots == 0 || slots.get() <= settings.maxOpenDatabases() - evictAheadSlots
+                || !evictAheadScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            idleCloser.execute(() -> {
+                try {
+                    while (!closed && slots.get() > settings.maxOpenDatabases() - evictAheadSlots) {
+                        if (!evictOne()) {
+                            break; // every handle is leased or locked: openers wait or evict themselves
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    log.warn("evict ahead: {}", e.toString());
+                } finally {
+                    evictAheadScheduled.set(false);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            evictAheadScheduled.set(false); // the catalog is closing
         }
     }
 
