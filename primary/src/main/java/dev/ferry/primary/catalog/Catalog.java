@@ -328,6 +328,11 @@ public final class Catalog implements AutoCloseable {
                     logBytes += Files.size(p);
                 }
             }
+            if (logBytes != recorded.logBytes()) {
+                // A marker back from before later writes (its removal at open is not fsynced):
+                // the log grew since. Open the database; its recovery decides.
+                return null;
+            }
             return new DatabaseInfo(name, recorded.txid(), recorded.checksum(), recorded.pageSize(),
                     recorded.pageCount(), logBytes);
         } catch (java.nio.file.NoSuchFileException e) {

@@ -18,8 +18,8 @@ import java.util.zip.CRC32C;
  *
  * <h2>Format</h2>
  * Big-endian: magic "FCL2" (u32), txid (u64), file size (u64), modification time in ns since the
- * epoch (u64), database checksum (u64), page size (u32), page count (u32), CRC-32C of the
- * preceding bytes (u32): 48 bytes. Changing it is harmless (the file is derived): a marker of
+ * epoch (u64), database checksum (u64), page size (u32), page count (u32), bytes of the
+ * replication log's segments (u64), CRC-32C of the preceding bytes (u32): 56 bytes. Changing it is harmless (the file is derived): a marker of
  * another size or magic does not vouch, and the next open verifies every page. Version 1 ("FCLN",
  * 32 bytes, without the position) is read that way after an upgrade.
  *
@@ -49,10 +49,22 @@ import java.util.zip.CRC32C;
 final class CleanShutdownMarker {
     /** Format constants: changing them is harmless (the marker is derived), see the class notes. */
     private static final int MAGIC = 0x46434c32;
-    private static final int SIZE = 4 + 8 + 8 + 8 + 8 + 4 + 4 + 4;
+    private static final int TXID = 4;
+    private static final int FILE_SIZE = TXID + 8;
+    private static final int MTIME = FILE_SIZE + 8;
+    private static final int CHECKSUM = MTIME + 8;
+    private static final int PAGE_SIZE = CHECKSUM + 8;
+    private static final int PAGE_COUNT = PAGE_SIZE + 4;
+    private static final int LOG_BYTES = PAGE_COUNT + 4;
+    private static final int CRC = LOG_BYTES + 8;
+    private static final int SIZE = CRC + 4;
 
-    /** The position a marker records. */
-    record Recorded(long txid, long checksum, int pageSize, int pageCount) {}
+    /**
+     * The position a marker records, and the size of the log's segments then. A listing trusts the
+     * position only while the log has that size: a marker that came back after a power loss
+     * (its removal at open was not fsynced) names an older txid, and the log has grown since.
+     */
+    record Recorded(long txid, long checksum, int pageSize, int pageCount, long logBytes) {}
 
     private CleanShutdownMarker() {}
 
@@ -68,9 +80,10 @@ final class CleanShutdownMarker {
         BasicFileAttributes a = Files.readAttributes(files.db(), BasicFileAttributes.class);
         ByteBuffer buf = ByteBuffer.allocate(SIZE);
         buf.putInt(MAGIC).putLong(position.txid()).putLong(a.size()).putLong(nanos(a))
-                .putLong(position.checksum()).putInt(position.pageSize()).putInt(position.pageCount());
+                .putLong(position.checksum()).putInt(position.pageSize()).putInt(position.pageCount())
+                .putLong(position.logBytes());
         CRC32C crc = new CRC32C();
-        crc.update(buf.array(), 0, SIZE - 4);
+        crc.update(buf.array(), 0, CRC);
         buf.putInt((int) crc.getValue());
         // Temporary file and rename, without fsync: a reader (a listing, an open) sees the old
         // marker or the new one, never a half-written one; after a power loss any of absent,
@@ -97,12 +110,13 @@ final class CleanShutdownMarker {
             return null;
         }
         CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, SIZE - 4);
+        crc.update(bytes, 0, CRC);
         ByteBuffer buf = ByteBuffer.wrap(bytes);
-        if (buf.getInt(SIZE - 4) != (int) crc.getValue() || buf.getInt(0) != MAGIC) {
+        if (buf.getInt(CRC) != (int) crc.getValue() || buf.getInt(0) != MAGIC) {
             return null;
         }
-        return new Recorded(buf.getLong(4), buf.getLong(28), buf.getInt(36), buf.getInt(40));
+        return new Recorded(buf.getLong(TXID), buf.getLong(CHECKSUM), buf.getInt(PAGE_SIZE), buf.getInt(PAGE_COUNT),
+                buf.getLong(LOG_BYTES));
     }
 
     /**
@@ -135,7 +149,7 @@ final class CleanShutdownMarker {
         }
         BasicFileAttributes a = Files.readAttributes(files.db(), BasicFileAttributes.class);
         ByteBuffer buf = ByteBuffer.wrap(bytes);
-        boolean same = buf.getLong(12) == a.size() && buf.getLong(20) == nanos(a);
+        boolean same = buf.getLong(FILE_SIZE) == a.size() && buf.getLong(MTIME) == nanos(a);
         return new Consumed(true, true, same);
     }
 

@@ -384,7 +384,7 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
                     PageChecksumsFile.write(files.checksums(), rlog.lastTxid(), sums, false);
                 }
                 CleanShutdownMarker.write(files, new CleanShutdownMarker.Recorded(rlog.lastTxid(),
-                        sums.databaseChecksum(), sums.pageSize(), sums.pageCount()));
+                        sums.databaseChecksum(), sums.pageSize(), sums.pageCount(), rlog.sizeBytes()));
             }
         } catch (IOException e) {
             failure = add(failure, e);

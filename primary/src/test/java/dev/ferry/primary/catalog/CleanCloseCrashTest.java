@@ -83,6 +83,27 @@ class CleanCloseCrashTest {
     }
 
     @Test
+    void list_staleMarkerBackAfterLaterWrites_reportsTheLogsPosition() throws Exception {
+        Path data = dir.resolve("data");
+        Path marker = dbDir(data).resolve("clean-shutdown");
+        Path sums = dbDir(data).resolve("page-checksums");
+        try (Catalog catalog = Catalog.open(data)) {
+            createLarge(catalog);
+        }
+        byte[] staleMarker = Files.readAllBytes(marker);
+        byte[] staleSums = Files.readAllBytes(sums);
+        try (Catalog catalog = Catalog.open(data)) {
+            updateOneRow(catalog);
+        }
+        // Both renames of the second close and the removal at its open were lost.
+        Files.write(marker, staleMarker);
+        Files.write(sums, staleSums);
+        try (Catalog catalog = Catalog.open(data)) {
+            assertEquals(3, catalog.list().get(0).txid());
+        }
+    }
+
+    @Test
     void open_staleMarkerBackWithoutLaterWrites_servesTheSameTxid() throws Exception {
         Path data = dir.resolve("data");
         Path marker = dbDir(data).resolve("clean-shutdown");
