@@ -12,6 +12,7 @@ import dev.ferry.protocol.checksum.PageChecksumsFile;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.ferry.primary.write.StatementGuard;
 import dev.ferry.primary.write.StatementLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -96,6 +97,8 @@ public final class Catalog implements AutoCloseable {
     private final AtomicLong opens = new AtomicLong();
     private final AtomicLong evictions = new AtomicLong();
     private final AtomicLong idleCloses = new AtomicLong();
+    /** The sandbox's verdict cache, shared by every database (StatementGuard.Verdicts says why that is safe). */
+    private final StatementGuard.Verdicts verdicts = new StatementGuard.Verdicts();
     /** Slots the idle closer keeps free ahead of demand (0: none); see {@link #evictAhead}. */
     private final int evictAheadSlots;
     private final java.util.concurrent.atomic.AtomicBoolean evictAheadScheduled =
@@ -476,7 +479,7 @@ public final class Catalog implements AutoCloseable {
             PrimaryDatabase db;
             try {
                 db = PrimaryDatabase.open(name, new DatabaseFiles(dir), clock, dispatch, this::onFatal, writerPool,
-                        statementLimits);
+                        statementLimits, verdicts);
             } catch (IOException | DatabaseUnavailableException | RuntimeException e) {
                 slots.decrementAndGet();
                 throw e;

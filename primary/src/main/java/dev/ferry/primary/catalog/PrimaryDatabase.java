@@ -77,7 +77,7 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
 
     private PrimaryDatabase(String name, DatabaseFiles files, DatabaseRecovery.Recovered recovered, Clock clock,
                             CatalogListener listener, Consumer<PrimaryDatabase> onFatal, Executor writerPool,
-                            StatementLimits limits)
+                            StatementLimits limits, StatementGuard.Verdicts verdicts)
             throws SQLException, IOException {
         this.name = name;
         this.listener = listener;
@@ -102,7 +102,9 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
             this.writerConnection = w;
             this.readerConnection = r;
             this.dbFile = f;
-            this.guard = new StatementGuard(() -> SqliteConnections.reader(files));
+            // The verdict cache is the catalog's: a reopened database runs statements seen before
+            // (in it or in any other database) without opening its inspection connection.
+            this.guard = new StatementGuard(() -> SqliteConnections.reader(files), verdicts);
             this.readerRunner = new StatementRunner(r, guard, false, limits);
             // Recovery left the WAL empty: everything the writer captures from now on is new.
             if (!walReader.readCommitted().isEmpty()) {
@@ -120,11 +122,12 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
     }
 
     static PrimaryDatabase open(String name, DatabaseFiles files, Clock clock, CatalogListener listener,
-                                Consumer<PrimaryDatabase> onFatal, Executor writerPool, StatementLimits limits)
+                                Consumer<PrimaryDatabase> onFatal, Executor writerPool, StatementLimits limits,
+                                StatementGuard.Verdicts verdicts)
             throws IOException, DatabaseUnavailableException {
         DatabaseRecovery.Recovered recovered = new DatabaseRecovery(name, files).recover(clock.millis());
         try {
-            return new PrimaryDatabase(name, files, recovered, clock, listener, onFatal, writerPool, limits);
+            return new PrimaryDatabase(name, files, recovered, clock, listener, onFatal, writerPool, limits, verdicts);
         } catch (SQLException | IOException | RuntimeException e) {
             try {
                 recovered.log().close();
