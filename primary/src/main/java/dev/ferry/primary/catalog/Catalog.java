@@ -72,6 +72,8 @@ import org.slf4j.LoggerFactory;
  * log read in progress), taking its name lock with {@code tryLock} only, so two openers never wait
  * on each other's names. If every handle is leased it waits up to {@link
  * CatalogSettings#openWaitMs()} and then fails with {@link DatabaseUnavailableException} (503).
+ * Near the bound the idle closer's thread also evicts ahead of demand ({@link #evictAhead}), by
+ * the same close path, so that most opens find a slot free.
  *
  * <p>Thread-safe. Methods returning futures never block the caller on SQLite or disk: opening
  * (recovery) and closing run on an internal executor, writes on the shared writer pool, queries on
