@@ -51,11 +51,11 @@ class ThousandsOfDatabasesIT {
     /** HTTP connections of the 16 client threads (one each, some reopened), log files, sockets. */
     static final int FD_SLACK = 64;
     /**
-     * Threads the primary may add after start besides the writers: the catalog's open (2), query
-     * (4) and idle-close (1) executors are started lazily, and the JVM adds JIT compiler and GC
-     * threads under load.
+     * Threads the primary may add after start besides the writers: the catalog's open (as many as
+     * writer threads), query (4) and idle-close (1, which also evicts ahead) executors are started
+     * lazily, and the JVM adds JIT compiler and GC threads under load.
      */
-    static final int THREAD_SLACK = 7 + 16;
+    static final int THREAD_SLACK = WRITER_THREADS + 4 + 1 + 16;
 
     @RegisterExtension
     final FerryProcesses processes = new FerryProcesses();

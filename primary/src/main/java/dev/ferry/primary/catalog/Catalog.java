@@ -12,6 +12,7 @@ import dev.ferry.protocol.checksum.PageChecksumsFile;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.ferry.primary.write.StatementGuard;
 import dev.ferry.primary.write.StatementLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,6 +72,8 @@ import org.slf4j.LoggerFactory;
  * log read in progress), taking its name lock with {@code tryLock} only, so two openers never wait
  * on each other's names. If every handle is leased it waits up to {@link
  * CatalogSettings#openWaitMs()} and then fails with {@link DatabaseUnavailableException} (503).
+ * Near the bound the idle closer's thread also evicts ahead of demand ({@link #evictAhead}), by
+ * the same close path, so that most opens find a slot free.
  *
  * <p>Thread-safe. Methods returning futures never block the caller on SQLite or disk: opening
  * (recovery) and closing run on an internal executor, writes on the shared writer pool, queries on
@@ -96,6 +99,12 @@ public final class Catalog implements AutoCloseable {
     private final AtomicLong opens = new AtomicLong();
     private final AtomicLong evictions = new AtomicLong();
     private final AtomicLong idleCloses = new AtomicLong();
+    /** The sandbox's verdict cache, shared by every database (StatementGuard.Verdicts says why that is safe). */
+    private final StatementGuard.Verdicts verdicts = new StatementGuard.Verdicts();
+    /** Slots the idle closer keeps free ahead of demand (0: none); see {@link #evictAhead}. */
+    private final int evictAheadSlots;
+    private final java.util.concurrent.atomic.AtomicBoolean evictAheadScheduled =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private final ExecutorService openExecutor;
     private final ExecutorService queryExecutor;
     private final ExecutorService writerPool;
@@ -124,10 +133,15 @@ public final class Catalog implements AutoCloseable {
         this.databasesDir = databasesDir;
         this.clock = clock;
         this.settings = settings;
-        this.openExecutor = Executors.newFixedThreadPool(2, daemonThreads("catalog-open"));
+        // Opens (recovery, SQLite connections) and the evictions they trigger wait on the disk
+        // more than they use the CPU: as many as the writer threads, so that the requests those
+        // threads could serve are not queued behind two opens at a time.
+        this.openExecutor = Executors.newFixedThreadPool(settings.writerThreads(), daemonThreads("catalog-open"));
         this.queryExecutor = Executors.newFixedThreadPool(4, daemonThreads("query"));
         this.writerPool = Executors.newFixedThreadPool(settings.writerThreads(), daemonThreads("writer"));
         this.idleCloser = Executors.newSingleThreadScheduledExecutor(daemonThreads("catalog-idle"));
+        int max = settings.maxOpenDatabases();
+        this.evictAheadSlots = max >= 16 ? Math.min(settings.writerThreads(), max / 16) : 0;
         if (settings.idleCloseMs() > 0) {
             long period = Math.max(10, settings.idleCloseMs() / 4);
             idleCloser.scheduleWithFixedDelay(this::closeIdle, period, period, TimeUnit.MILLISECONDS);
@@ -309,12 +323,8 @@ public final class Catalog implements AutoCloseable {
                 return h.db.info();
             }
             DatabaseFiles files = new DatabaseFiles(databasesDir.resolve(name));
-            long txid = CleanShutdownMarker.peekTxid(files);
-            if (txid < 1) {
-                return null;
-            }
-            Optional<PageChecksumsFile.Snapshot> sums = PageChecksumsFile.read(files.checksums());
-            if (sums.isEmpty() || sums.get().txid() != txid) {
+            CleanShutdownMarker.Recorded recorded = CleanShutdownMarker.peek(files);
+            if (recorded == null || recorded.txid() < 1) {
                 return null;
             }
             long logBytes = 0;
@@ -323,8 +333,13 @@ public final class Catalog implements AutoCloseable {
                     logBytes += Files.size(p);
                 }
             }
-            var cs = sums.get().checksums();
-            return new DatabaseInfo(name, txid, cs.databaseChecksum(), cs.pageSize(), cs.pageCount(), logBytes);
+            if (logBytes != recorded.logBytes()) {
+                // A marker back from before later writes (its removal at open is not fsynced):
+                // the log grew since. Open the database; its recovery decides.
+                return null;
+            }
+            return new DatabaseInfo(name, recorded.txid(), recorded.checksum(), recorded.pageSize(),
+                    recorded.pageCount(), logBytes);
         } catch (java.nio.file.NoSuchFileException e) {
             return null;
         } finally {
@@ -466,7 +481,7 @@ public final class Catalog implements AutoCloseable {
             PrimaryDatabase db;
             try {
                 db = PrimaryDatabase.open(name, new DatabaseFiles(dir), clock, dispatch, this::onFatal, writerPool,
-                        statementLimits);
+                        statementLimits, verdicts);
             } catch (IOException | DatabaseUnavailableException | RuntimeException e) {
                 slots.decrementAndGet();
                 throw e;
@@ -491,6 +506,7 @@ public final class Catalog implements AutoCloseable {
             int n = slots.get();
             if (n < settings.maxOpenDatabases()) {
                 if (slots.compareAndSet(n, n + 1)) {
+                    evictAhead();
                     return;
                 }
                 continue;
@@ -504,6 +520,40 @@ public final class Catalog implements AutoCloseable {
                         + "requests, snapshots or log reads; retry later");
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    /**
+     * Once fewer than {@link #evictAheadSlots} slots are free, has the idle closer's thread close
+     * least recently used idle handles until that many are free again, so that the next opens find
+     * a free slot instead of waiting for a victim's close (SQLite's final checkpoint, the page
+     * checksums, the marker) on the request's path. It closes exactly as an opener's eviction does
+     * ({@link #closeIfIdle}: name lock by tryLock, retire from 0 leases, remove, close, free the
+     * slot), so the bound and "never two handles of one name" hold as before; openers that find no
+     * free slot still evict for themselves. Disabled (0) under a bound below 16, where keeping
+     * slots free would shrink the bound noticeably.
+     */
+    private void evictAhead() {
+        if (evictAheadSlots == 0 || slots.get() <= settings.maxOpenDatabases() - evictAheadSlots
+                || !evictAheadScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            idleCloser.execute(() -> {
+                try {
+                    while (!closed && slots.get() > settings.maxOpenDatabases() - evictAheadSlots) {
+                        if (!evictOne()) {
+                            break; // every handle is leased or locked: openers wait or evict themselves
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    log.warn("evict ahead: {}", e.toString());
+                } finally {
+                    evictAheadScheduled.set(false);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            evictAheadScheduled.set(false); // the catalog is closing
         }
     }
 

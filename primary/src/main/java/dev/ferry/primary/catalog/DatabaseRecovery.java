@@ -61,7 +61,10 @@ import org.slf4j.LoggerFactory;
 final class DatabaseRecovery {
     private static final Logger log = LoggerFactory.getLogger(DatabaseRecovery.class);
 
-    /** The recovered state: the open log and the page checksums at its last txid. */
+    /**
+     * The recovered state: the open log and the page checksums at its last txid, which the
+     * page-checksums file holds.
+     */
     record Recovered(ReplicationLog log, PageChecksums checksums) {}
 
     private final String name;
@@ -91,7 +94,15 @@ final class DatabaseRecovery {
         if (last == null) {
             throw unavailable("its replication log in " + files.logDir() + " is empty; txid 1 is missing");
         }
-        boolean vouched = CleanShutdownMarker.consume(files, last.txid());
+        CleanShutdownMarker.Consumed marker = CleanShutdownMarker.consume(files, last.txid());
+        boolean vouched = marker.vouched();
+        if (marker.removed() && !vouched) {
+            // A marker that did not vouch now, because the file or the WAL changed: steps 4 and
+            // 5 may change the file without a new txid in the log, so the marker must not come
+            // back after a power loss to vouch for the result (CleanShutdownMarker, point 2).
+            // Only after crashes or outside changes, so this fsync is off the usual path.
+            CleanShutdownMarker.makeRemovalDurable(files);
+        }
         BitSet touched = new BitSet();
         Replayed replayed = replayLog(rlog, touched);
         long t0 = replayed.t0();
@@ -124,7 +135,10 @@ final class DatabaseRecovery {
         }
         List<Integer> bad = verify(sums, toVerify);
         if (!bad.isEmpty()) {
-            if (!wal.behind || !explainedByLog(bad, touched)) {
+            // A marker of the log's last txid says a clean close left the file durably at that
+            // txid: a difference then is never a lost WAL tail, whatever the pages.
+            boolean walLostFrames = wal.behind && !marker.sameTxid();
+            if (!walLostFrames || !explainedByLog(bad, touched)) {
                 throw unavailable(String.format("the database file does not match the replication log at txid %d"
                         + " (checksum %016x): pages %s differ; it was changed outside Ferry or is corrupt",
                         rlog.lastTxid(), sums.databaseChecksum(), describe(bad)));

@@ -72,10 +72,12 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile DatabaseInfo info;
     private long pagesSinceCheckpoint;
+    /** The txid of the persisted page checksums (writer thread, then close). */
+    private long checksumsTxid;
 
     private PrimaryDatabase(String name, DatabaseFiles files, DatabaseRecovery.Recovered recovered, Clock clock,
                             CatalogListener listener, Consumer<PrimaryDatabase> onFatal, Executor writerPool,
-                            StatementLimits limits)
+                            StatementLimits limits, StatementGuard.Verdicts verdicts)
             throws SQLException, IOException {
         this.name = name;
         this.listener = listener;
@@ -83,6 +85,7 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
         this.rlog = recovered.log();
         this.clock = clock;
         this.builder = new ChangesetBuilder(recovered.checksums(), rlog.lastTxid());
+        this.checksumsTxid = rlog.lastTxid();
         this.walReader = new WalReader(files.wal());
         publishInfo();
         Connection w = null;
@@ -99,7 +102,9 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
             this.writerConnection = w;
             this.readerConnection = r;
             this.dbFile = f;
-            this.guard = new StatementGuard(() -> SqliteConnections.reader(files));
+            // The verdict cache is the catalog's: a reopened database runs statements seen before
+            // (in it or in any other database) without opening its inspection connection.
+            this.guard = new StatementGuard(() -> SqliteConnections.reader(files), verdicts);
             this.readerRunner = new StatementRunner(r, guard, false, limits);
             // Recovery left the WAL empty: everything the writer captures from now on is new.
             if (!walReader.readCommitted().isEmpty()) {
@@ -117,11 +122,12 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
     }
 
     static PrimaryDatabase open(String name, DatabaseFiles files, Clock clock, CatalogListener listener,
-                                Consumer<PrimaryDatabase> onFatal, Executor writerPool, StatementLimits limits)
+                                Consumer<PrimaryDatabase> onFatal, Executor writerPool, StatementLimits limits,
+                                StatementGuard.Verdicts verdicts)
             throws IOException, DatabaseUnavailableException {
         DatabaseRecovery.Recovered recovered = new DatabaseRecovery(name, files).recover(clock.millis());
         try {
-            return new PrimaryDatabase(name, files, recovered, clock, listener, onFatal, writerPool, limits);
+            return new PrimaryDatabase(name, files, recovered, clock, listener, onFatal, writerPool, limits, verdicts);
         } catch (SQLException | IOException | RuntimeException e) {
             try {
                 recovered.log().close();
@@ -312,11 +318,35 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
         walReader.force();
         PageChecksumsFile.write(files.checksums(), rlog.lastTxid(), builder.checksums());
         pagesSinceCheckpoint = 0;
+        checksumsTxid = rlog.lastTxid();
     }
 
     /**
      * Finishes queued writes, then closes SQLite (whose last connection folds the WAL into the
-     * database file), and persists the checksums so the next open replays nothing.
+     * database file), persists the checksums if anything was committed since they were last
+     * persisted, and writes the clean-shutdown marker.
+     *
+     * <h2>Crash safety of a close</h2>
+     * <ol>
+     *   <li>The writer drains: every commit it made is captured and fsynced in the log (or the
+     *       writer failed, and the close is not clean).</li>
+     *   <li>Not clean only: fsync the directory, so that the marker recovery removed at open is
+     *       durably gone before SQLite's last close folds frames the log lacks into the file
+     *       (CleanShutdownMarker, point 2).</li>
+     *   <li>SQLite's last connection closes: it fsyncs the WAL, checkpoints it, fsyncs the
+     *       database file and deletes the WAL. A crash before or during this leaves a WAL whose
+     *       transactions are all in the log: the next open is not vouched and checks every
+     *       page.</li>
+     *   <li>Clean only, and only if the log moved past the persisted checksums' txid: persist
+     *       them (temporary file, fsync, rename) <em>without</em> fsyncing the directory. After a
+     *       power loss the name holds the old file or the new one, each complete (fsynced before
+     *       the rename) and valid: each was written after the database state at its txid was
+     *       durable, and the log holds every change since, which the next open replays and
+     *       checks. The directory fsync was one of the fsyncs of every open-write-close cycle.</li>
+     *   <li>Clean only: write the marker, without fsync. It describes a file that step 3 made
+     *       durable, so whenever and however much of it survives a crash, it is right or
+     *       rejected (CleanShutdownMarker, point 1).</li>
+     * </ol>
      */
     @Override
     public void close() throws IOException {
@@ -328,6 +358,9 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
         boolean clean = !writer.isFailed();
         IOException failure = null;
         try {
+            if (!clean) {
+                CleanShutdownMarker.makeRemovalDurable(files);
+            }
             synchronized (queryLock) {
                 guard.close();
                 readerRunner.close();
@@ -349,8 +382,12 @@ final class PrimaryDatabase implements CommitLog, AutoCloseable {
         try {
             walReader.close();
             if (clean && failure == null) {
-                PageChecksumsFile.write(files.checksums(), rlog.lastTxid(), builder.checksums());
-                CleanShutdownMarker.write(files, rlog.lastTxid());
+                PageChecksums sums = builder.checksums();
+                if (checksumsTxid != rlog.lastTxid()) {
+                    PageChecksumsFile.write(files.checksums(), rlog.lastTxid(), sums, false);
+                }
+                CleanShutdownMarker.write(files, new CleanShutdownMarker.Recorded(rlog.lastTxid(),
+                        sums.databaseChecksum(), sums.pageSize(), sums.pageCount(), rlog.sizeBytes()));
             }
         } catch (IOException e) {
             failure = add(failure, e);

@@ -60,6 +60,9 @@ import org.slf4j.LoggerFactory;
  * {@code trusted_schema=OFF} and by what trigger bodies can express (no PRAGMA, ATTACH, BEGIN or
  * VACUUM; no temp triggers, which the rules refuse to create).
  *
+ * <p>A catalog shares one cache among the guards of all its databases ({@link Verdicts}), so the
+ * cache outlives a database's close and reopen.
+ *
  * <p>Thread-safe: the writer thread and the query threads share one guard per database.
  */
 public final class StatementGuard implements AutoCloseable {
@@ -87,18 +90,59 @@ public final class StatementGuard implements AutoCloseable {
             + " pragma_automatic_index, pragma_ignore_check_constraints, pragma_defer_foreign_keys";
 
     private final Callable<Connection> opener;
-    private final Map<String, Boolean> allowed = new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > CACHE_ENTRIES;
-        }
-    };
+    private final Verdicts allowed;
+    private final boolean ownsVerdicts;
     private Connection inspection;
     private String fingerprint;
+
+    /**
+     * The verdict cache: SQL texts found allowed, an LRU of {@link #CACHE_ENTRIES}. One may be
+     * shared by the guards of every database of a catalog: a verdict does not depend on the
+     * schema (class notes, "Verdict cache"), so it does not depend on which database's schema it
+     * was compiled against either. Sharing it is what lets a database that was closed and reopened
+     * run its usual statements without opening an inspection connection again. Thread-safe.
+     */
+    public static final class Verdicts {
+        private final Map<String, Boolean> lru = new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > CACHE_ENTRIES;
+            }
+        };
+
+        synchronized Boolean get(String sql) {
+            return lru.get(sql);
+        }
+
+        synchronized void put(String sql, Boolean verdict) {
+            lru.put(sql, verdict);
+        }
+
+        synchronized int size() {
+            return lru.size();
+        }
+
+        synchronized boolean containsKey(String sql) {
+            return lru.containsKey(sql);
+        }
+
+        synchronized void clear() {
+            lru.clear();
+        }
+    }
 
     /** {@code opener} opens a read-only connection to the database, used only to compile. */
     public StatementGuard(Callable<Connection> opener) {
         this.opener = opener;
+        this.allowed = new Verdicts();
+        this.ownsVerdicts = true;
+    }
+
+    /** As above, with a verdict cache shared with other guards (see {@link Verdicts}). */
+    public StatementGuard(Callable<Connection> opener, Verdicts shared) {
+        this.opener = opener;
+        this.allowed = shared;
+        this.ownsVerdicts = false;
     }
 
     /**
@@ -220,6 +264,8 @@ public final class StatementGuard implements AutoCloseable {
     @Override
     public synchronized void close() {
         closeInspection();
-        allowed.clear();
+        if (ownsVerdicts) {
+            allowed.clear();
+        }
     }
 }

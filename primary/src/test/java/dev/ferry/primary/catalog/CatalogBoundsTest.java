@@ -115,6 +115,29 @@ class CatalogBoundsTest {
     }
 
     @Test
+    void evictAhead_slotsRunningOut_idleCloserKeepsOneFreeWithinTheBound() throws Exception {
+        // A bound of 16 with 2 writer threads keeps min(2, 16 / 16) = 1 slot free ahead of demand.
+        try (Catalog catalog = open(16, 0, 2, 5_000)) {
+            for (int i = 0; i < 20; i++) {
+                catalog.create("d" + i, CreateOptions.DEFAULTS);
+            }
+            for (int i = 0; i < 16; i++) {
+                catalog.info("d" + i);
+                assertTrue(catalog.openCount() <= 16, "open: " + catalog.openCount());
+            }
+            waitFor(() -> catalog.openCount() == 15, "the idle closer to free one slot ahead");
+            for (int i = 16; i < 20; i++) {
+                assertEquals(1, catalog.info("d" + i).txid());
+                assertTrue(catalog.openCount() <= 16, "open: " + catalog.openCount());
+            }
+            waitFor(() -> catalog.openCount() == 15, "the idle closer to free one slot ahead again");
+            for (int i = 0; i < 20; i++) {
+                assertEquals(1, catalog.info("d" + i).txid(), "every database reopens after an eviction ahead");
+            }
+        }
+    }
+
+    @Test
     void evict_leastRecentlyUsedIdleGoesFirst() throws Exception {
         try (Catalog catalog = open(2, 0, 2, 5_000)) {
             for (String db : List.of("a", "b", "c")) {

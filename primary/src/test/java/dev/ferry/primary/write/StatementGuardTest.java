@@ -224,6 +224,29 @@ class StatementGuardTest {
         assertTrue(!guard.isCached("SELECT 1"), "the oldest entry was evicted");
     }
 
+    @Test
+    void verdictCache_sharedByAnotherGuard_allowsWithoutOpeningItsInspectionConnection() throws Exception {
+        StatementGuard.Verdicts shared = new StatementGuard.Verdicts();
+        java.util.concurrent.atomic.AtomicInteger opens = new java.util.concurrent.atomic.AtomicInteger();
+        try (StatementGuard first = new StatementGuard(() -> {
+            opens.incrementAndGet();
+            return inspection();
+        }, shared)) {
+            first.check("INSERT INTO t(x) VALUES (1)", null);
+        }
+        assertEquals(1, opens.get());
+        assertTrue(shared.containsKey("INSERT INTO t(x) VALUES (1)"), "closing one guard keeps the shared verdicts");
+        try (StatementGuard second = new StatementGuard(() -> {
+            opens.incrementAndGet();
+            return inspection();
+        }, shared)) {
+            second.check("INSERT INTO t(x) VALUES (1)", null);
+            assertEquals(1, opens.get(), "a shared verdict needs no inspection connection");
+            assertThrows(StatementRefusedException.class, () -> second.check("PRAGMA synchronous=OFF", null));
+            assertThrows(StatementRefusedException.class, () -> second.check("ATTACH 'x.db' AS x", null));
+        }
+    }
+
     private void run(String sql) throws SQLException {
         runner.execute(Statement.of(sql), runner.newBudget());
     }

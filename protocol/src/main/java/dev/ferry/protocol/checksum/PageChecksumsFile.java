@@ -35,8 +35,19 @@ public final class PageChecksumsFile {
 
     private PageChecksumsFile() {}
 
-    /** Writes atomically: temp file, fsync, rename, fsync directory. */
+    /** Writes atomically and durably: temp file, fsync, rename, fsync directory. */
     public static void write(Path file, long txid, PageChecksums sums) throws IOException {
+        write(file, txid, sums, true);
+    }
+
+    /**
+     * Writes atomically: 1. temp file; 2. fsync it; 3. rename it over {@code file}; 4. fsync the
+     * directory, only if {@code syncDirectory}. Without step 4 a crash may leave the old file
+     * under the name instead of the new one, never a partial one (step 2 precedes the rename):
+     * for callers to whom an older, complete file is as good (they replay their source of truth
+     * from its txid).
+     */
+    public static void write(Path file, long txid, PageChecksums sums, boolean syncDirectory) throws IOException {
         long[] values = sums.toArray();
         ByteBuffer buf = ByteBuffer.allocate(HEADER_SIZE + 8 * values.length + 4);
         buf.putInt(MAGIC).putInt(VERSION).putLong(txid).putInt(sums.pageSize()).putInt(values.length);
@@ -56,7 +67,9 @@ public final class PageChecksumsFile {
             ch.force(true);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        fsyncDirectory(file.toAbsolutePath().getParent());
+        if (syncDirectory) {
+            fsyncDirectory(file.toAbsolutePath().getParent());
+        }
     }
 
     /** Reads the file; empty if it is absent, torn or corrupt (the caller then rebuilds). */
