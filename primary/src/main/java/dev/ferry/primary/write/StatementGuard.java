@@ -110,12 +110,13 @@ public final class StatementGuard implements AutoCloseable {
             }
         };
 
-        synchronized Boolean get(String sql) {
-            return lru.get(sql);
+        /** True if {@code sql} was found allowed; a hit moves it to the young end of the LRU order. */
+        synchronized boolean allows(String sql) {
+            return lru.get(sql) != null;
         }
 
-        synchronized void put(String sql, Boolean verdict) {
-            lru.put(sql, verdict);
+        synchronized void allow(String sql) {
+            lru.put(sql, Boolean.TRUE);
         }
 
         synchronized int size() {
@@ -152,11 +153,18 @@ public final class StatementGuard implements AutoCloseable {
      * @param sameRequest the connection that will run the statement, to compile it on when it
      *                    depends on uncommitted schema (the writer's); null to never do so
      */
-    public synchronized void check(String sql, Connection sameRequest) throws SQLException {
-        if (allowed.get(sql) != null) {
-            // get, not containsKey: it moves the entry to the young end of the LRU order
+    public void check(String sql, Connection sameRequest) throws SQLException {
+        // The common case, a statement text seen before, takes only the cache's short lock, not
+        // this guard's: the writer and the query threads of a database do not wait on each other.
+        if (allowed.allows(sql)) {
             return;
         }
+        synchronized (this) {
+            inspect(sql, sameRequest);
+        }
+    }
+
+    private void inspect(String sql, Connection sameRequest) throws SQLException {
         String pragma = SqlText.pragmaName(sql);
         if (pragma != null && !COMPILABLE_PRAGMAS.contains(pragma)) {
             throw new StatementRefusedException("PRAGMA " + (pragma.isEmpty() ? "(unreadable name)" : pragma)
@@ -180,7 +188,7 @@ public final class StatementGuard implements AutoCloseable {
             throw new StatementRefusedException(reason);
         }
         if (sql.length() <= CACHED_SQL_CHARS) {
-            allowed.put(sql, Boolean.TRUE);
+            allowed.allow(sql);
         }
     }
 

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -275,10 +274,4 @@ class CatalogBoundsTest {
         }
     }
 
-    @SuppressWarnings("unused")
-    private static <T> List<T> shuffled(List<T> in, Random random) {
-        List<T> out = new ArrayList<>(in);
-        Collections.shuffle(out, random);
-        return out;
-    }
 }
