@@ -58,6 +58,7 @@ class AgentCrashIT {
         AgentProcess agent = processes.startAgent("agent", primary, primary.replicationAddress(), TOKEN,
                 List.of("crash-*"), List.of());
         agent.awaitReady(Duration.ofSeconds(60));
+        agent.awaitBootstrapped(DATABASES, Duration.ofSeconds(60));
         ReplicaReader reader = processes.own(ReplicaReader.start(ReplicaReader.Kind.PYTHON_RO, agent.replicaFile("crash-a")));
         reader.awaitFirstRead();
         double snapshotsAfterBootstrap = snapshots(primary);
@@ -117,6 +118,7 @@ class AgentCrashIT {
                 processes.startAgent("agent-2", primary, primary.replicationAddress(), TOKEN, DATABASES, List.of()));
         for (AgentProcess agent : agents) {
             agent.awaitReady(Duration.ofSeconds(60));
+            agent.awaitBootstrapped(DATABASES, Duration.ofSeconds(60));
         }
         List<ReplicaReader> readers = List.of(
                 processes.own(ReplicaReader.start(ReplicaReader.Kind.PYTHON_RW, agents.get(0).replicaFile("crash-a"))),

@@ -55,10 +55,7 @@ class MultiReplicaIT {
         BankWorkload.createSchema(primary.client(), "late-c");
         List<String> databases = List.of("bank-a", "bank-b", "late-c");
         for (AgentProcess agent : List.of(one, two)) {
-            Deadline deadline = Deadline.after(Duration.ofSeconds(60));
-            while (agent.client().replica("late-c").map(r -> !r.bootstrapped()).orElse(true)) {
-                deadline.pause(context + ": " + agent.dataDir() + " to bootstrap late-c; log:\n" + agent.logTail());
-            }
+            agent.awaitBootstrapped(databases, Duration.ofSeconds(60));
         }
 
         List<ReplicaReader> readers = new ArrayList<>();

@@ -153,6 +153,21 @@ public final class AgentProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until each of {@code databases} is bootstrapped on this agent. {@link #awaitReady} is not
+     * enough for databases matched only by a pattern: until the primary has named them, the agent
+     * knows of none and is ready vacuously, before their replica files exist.
+     */
+    public void awaitBootstrapped(List<String> databases, Duration timeout) {
+        Deadline deadline = Deadline.after(timeout);
+        for (String db : databases) {
+            while (client.replica(db).map(r -> !r.bootstrapped()).orElse(true)) {
+                requireAlive();
+                deadline.pause("agent " + logFile + " to bootstrap " + db + "; log ends:\n" + logTail());
+            }
+        }
+    }
+
     /** SIGKILL, then waits until the process has exited. */
     public void kill() {
         requireStarted();
