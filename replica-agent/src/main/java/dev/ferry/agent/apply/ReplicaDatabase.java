@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One replica database that stock SQLite readers in other processes use while the agent applies
@@ -26,8 +27,9 @@ import java.util.Optional;
  * {@link WalWriter} exactly as SQLite would; {@code NAME.db-pos} (position) and {@code NAME.db-sums}
  * (page checksums) beside it.
  *
- * <p>Concurrency: one thread applies (all methods but {@link #position()} and {@link #walBytes()},
- * which any thread may call). For its whole life the instance holds a shared lock on the database
+ * <p>Concurrency: one thread applies (all methods but {@link #position()}, {@link #durablePosition()}
+ * and {@link #walBytes()}, which any thread may call, and {@link #sync()}, which one other thread may
+ * run while the applying thread goes on). For its whole life the instance holds a shared lock on the database
  * file's SHARED range and a shared DMS lock on {@code -shm}, so no reader deletes or re-initialises
  * the files it has mapped; it takes WRITE per transaction, CKPT and READ locks per checkpoint. It
  * opens exactly one handle per file and never an SQLite connection: POSIX locks belong to the process,
@@ -72,7 +74,16 @@ public final class ReplicaDatabase implements AutoCloseable {
     private volatile Position durable;
     private volatile long walBytes;
     private boolean unrecordedAhead;
-    private String failure;
+    /** Written by the applying thread and by a failed {@link #sync()} on another. */
+    private volatile String failure;
+    /**
+     * Held while the position file is written or the files are closed: {@link #sync()} (possibly on
+     * another thread) against the applying thread's resnapshot and close, so that the position file
+     * is written by one thread at a time and never after close.
+     */
+    private final ReentrantLock durability = new ReentrantLock();
+    /** Guarded by {@link #durability}. */
+    private boolean closed;
 
     private ReplicaDatabase(ReplicaFiles files, ApplyOptions options, int pageSize, DatabaseFile db, WalFile wal,
             SharedMemory shm, FileLock dms, PageChecksumFile sumsFile) {
@@ -445,6 +456,7 @@ public final class ReplicaDatabase implements AutoCloseable {
                 tx.commit(snapshot.pageCount(), true);
             }
         }
+        durability.lock();
         try {
             sums = next;
             sumsFile.replaceAll(next);
@@ -462,6 +474,8 @@ public final class ReplicaDatabase implements AutoCloseable {
             failure = "snapshot " + snapshot.position() + " is visible in " + files.db() + " but was not recorded: "
                     + e.getMessage();
             throw e;
+        } finally {
+            durability.unlock();
         }
     }
 
@@ -477,11 +491,37 @@ public final class ReplicaDatabase implements AutoCloseable {
      * Makes every published transaction durable and records it: fsyncs the WAL (one fsync for all
      * the transactions applied since the last sync), then writes the position file. Returns the
      * durable position, which is what may be acknowledged. Nothing to do unless {@link
-     * ApplyOptions#publishBeforeSync} is on and a transaction was applied since. A failure is past
-     * the point of no return (readers saw the transactions): the instance stops (fail-stop).
+     * ApplyOptions#publishBeforeSync} is on and a transaction was applied since, or once closed. A
+     * failure is past the point of no return (readers saw the transactions): the instance stops
+     * (fail-stop).
+     *
+     * <p>One thread other than the applying one may call this while {@link #apply} goes on; why
+     * that is safe:
+     * <ul>
+     *   <li>{@code at} is read after every frame of it was written ({@link #position} is published
+     *       after the WAL writes), so the fsync that follows covers them; frames appended meanwhile
+     *       belong to later transactions and are not claimed.</li>
+     *   <li>A checkpoint running meanwhile restarts the WAL only once every frame is copied into the
+     *       database file and that file is fsynced, so {@code at} is on disk in one file or the other.</li>
+     *   <li>The applying thread's own position writes (resnapshot) and close hold {@link #durability}
+     *       as this does, so the position file is never written by two threads at once, and a sync
+     *       that comes second reads the position the other recorded and has nothing to do.</li>
+     * </ul>
      */
     public Position sync() throws IOException {
-        checkUsable();
+        durability.lock();
+        try {
+            if (closed) {
+                return durable;
+            }
+            checkUsable();
+            return syncLocked();
+        } finally {
+            durability.unlock();
+        }
+    }
+
+    private Position syncLocked() throws IOException {
         Position at = position;
         if (at == null || at.equals(durable)) {
             return durable;
@@ -556,12 +596,26 @@ public final class ReplicaDatabase implements AutoCloseable {
         }
     }
 
+    /** Syncs what was published (unless failed) and closes; waits for a {@link #sync()} running on another thread. */
     @Override
     public void close() throws IOException {
+        durability.lock();
+        try {
+            closeLocked();
+        } finally {
+            durability.unlock();
+        }
+    }
+
+    private void closeLocked() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
         IOException first = null;
         try {
             if (failure == null) {
-                sync();
+                syncLocked();
             }
             persistChecksums();
         } catch (IOException e) {

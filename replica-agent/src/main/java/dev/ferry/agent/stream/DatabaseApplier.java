@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -34,11 +35,12 @@ import org.slf4j.LoggerFactory;
  * <p>Durability: an ACK names only {@link ReplicaDatabase#durablePosition}, fsynced with the
  * position file (docs/protocol.md, "Acknowledgements"). With {@link
  * ApplyOptions#publishBeforeSync} a changeset is visible to readers (and to {@code /wait}) when
- * {@code apply} returns, and made durable by a {@link ReplicaDatabase#sync} once the queue is empty,
- * after {@value #MAX_UNSYNCED_TRANSACTIONS} transactions or {@value #MAX_UNSYNCED_MS} ms, whichever
- * comes first: one fsync for the transactions that arrived together (group sync). Otherwise
- * {@code apply} fsyncs before publishing. ACKs are cumulative: one is sent once the queue is empty
- * or {@value #ACK_INTERVAL_MS} ms after the last, whichever comes first.
+ * {@code apply} returns, and made durable by {@link GroupSync} on the agent's sync thread: this
+ * thread never waits for an fsync, and one fsync covers every transaction published while the
+ * previous one ran. The sync thread acknowledges what each sync made durable. Otherwise {@code
+ * apply} fsyncs before publishing, and this thread acknowledges once the queue is empty or {@value
+ * #ACK_INTERVAL_MS} ms after the last ACK. ACKs are cumulative, sent under this applier's lock in the
+ * order their positions became durable, and a position is not acknowledged twice on one connection.
  *
  * <p>Recovery is decided in {@link #recover} alone: divergence asks the primary for a snapshot,
  * anything else reconnects, and a failed replica is reopened (which repairs it) before its next use.
@@ -46,10 +48,6 @@ import org.slf4j.LoggerFactory;
 final class DatabaseApplier {
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseApplier.class);
     private static final long ACK_INTERVAL_MS = 100;
-    /** Group sync: at most this many transactions published and not yet fsynced. */
-    static final int MAX_UNSYNCED_TRANSACTIONS = 64;
-    /** Group sync: a published transaction waits at most about this long for its fsync while more arrive. */
-    static final long MAX_UNSYNCED_MS = 20;
     /** With nothing to apply for this long, a PASSIVE checkpoint runs, so an idle WAL is backfilled. */
     private static final long IDLE_CHECKPOINT_MS = 1_000;
 
@@ -63,6 +61,9 @@ final class DatabaseApplier {
 
         AgentMetrics metrics();
 
+        /** Where {@link GroupSync} runs the fsyncs of every database. */
+        Executor syncExecutor();
+
         /** Close {@code link}; the client reconnects with backoff. */
         void reconnect(Channel link, String why);
     }
@@ -73,15 +74,18 @@ final class DatabaseApplier {
     private final Waiters waiters = new Waiters();
     private final Thread thread;
     private final CompletableFuture<Void> opened = new CompletableFuture<>();
-    private ReplicaDatabase replica;
+    /** Written by this thread only; volatile for the ACKs the sync thread sends. */
+    private volatile ReplicaDatabase replica;
+    private final GroupSync groupSync;
     private ApplyItem pushedBack;
     private boolean failed;
     private boolean dirtySinceCheckpoint;
     private long lastAckMs;
-    private int unsyncedTransactions;
     /** The connection of the last changeset, which the ACK after a later sync goes to. */
-    private Channel lastLink;
-    private long firstUnsyncedNanos;
+    private volatile Channel lastLink;
+    /** The last ACK sent, and where; guarded by {@code this}. */
+    private Position lastAcked;
+    private Channel lastAckedLink;
     private volatile Position position;
     private volatile long primaryTxid;
     /** Commit time (primary's clock) of the last changeset applied; 0 until one is. */
@@ -97,6 +101,25 @@ final class DatabaseApplier {
         this.name = name;
         this.context = context;
         this.thread = new Thread(this::run, "ferry-apply-" + name);
+        this.groupSync = new GroupSync(context.syncExecutor(), new GroupSync.Outcome() {
+            @Override
+            public void synced(ReplicaDatabase synced, Position durable) {
+                Channel link = lastLink;
+                if (link != null) {
+                    ack(link);
+                }
+            }
+
+            @Override
+            public void failed(ReplicaDatabase synced, Exception e) {
+                // The instance has stopped itself (fail-stop); the next apply finds that and reopens it.
+                LOG.error("sync of {} failed; the replica is reopened before its next use", name, e);
+                Channel link = lastLink;
+                if (link != null) {
+                    context.reconnect(link, "sync of " + name + " failed: " + e.getMessage());
+                }
+            }
+        });
         // Queued before anyone can see this applier, so opening always comes first.
         queue.add(new ApplyItem.Open(opened));
     }
@@ -163,10 +186,8 @@ final class DatabaseApplier {
     private void run() {
         try {
             while (true) {
-                ApplyItem item = next(unsyncedTransactions > 0 ? 0 : IDLE_CHECKPOINT_MS);
-                if (item == null && unsyncedTransactions > 0) {
-                    syncLeftovers();
-                } else if (item == null) {
+                ApplyItem item = next(IDLE_CHECKPOINT_MS);
+                if (item == null) {
                     idleCheckpoint();
                 } else if (item instanceof ApplyItem.Stop) {
                     closeReplica();
@@ -261,13 +282,13 @@ final class DatabaseApplier {
                 lastCommitMs = cs.timestampMs();
                 context.metrics().applied(item.record().length, System.nanoTime() - started);
                 dirtySinceCheckpoint = true;
-                if (unsyncedTransactions++ == 0) {
-                    firstUnsyncedNanos = started;
-                }
             }
             publish(replica.position());
-            maybeSync();
-            maybeAck(item.link());
+            if (context.applyOptions().publishBeforeSync()) {
+                groupSync.request(replica);
+            } else {
+                maybeAck(item.link());
+            }
         } catch (ReplicaDivergedException | CorruptChangesetException | IOException | RuntimeException e) {
             recover(item.link(), e);
         }
@@ -369,36 +390,28 @@ final class DatabaseApplier {
         waiters.reached(at);
     }
 
-    /** Transactions left unsynced when other items came between them and an empty queue. */
-    private void syncLeftovers() {
-        try {
-            replica.sync();
-            unsyncedTransactions = 0;
-            maybeAck(lastLink);
-        } catch (IOException | RuntimeException e) {
-            recover(lastLink, e);
-        }
-    }
-
-    /** Group sync (see the class comment); a failure is handled by the caller's {@link #recover}. */
-    private void maybeSync() throws IOException {
-        if (unsyncedTransactions == 0) {
-            return;
-        }
-        if (queue.isEmpty() || unsyncedTransactions >= MAX_UNSYNCED_TRANSACTIONS
-                || System.nanoTime() - firstUnsyncedNanos >= TimeUnit.MILLISECONDS.toNanos(MAX_UNSYNCED_MS)) {
-            replica.sync();
-            unsyncedTransactions = 0;
-        }
-    }
-
+    /** This thread's ACKs (see the class comment). */
     private void maybeAck(Channel link) {
         long now = System.currentTimeMillis();
-        Position durable = replica == null ? null : replica.durablePosition();
-        if (durable != null && link.isActive() && (queue.isEmpty() || now - lastAckMs >= ACK_INTERVAL_MS)) {
-            link.writeAndFlush(new AckFrame(name, durable.txid(), durable.checksum()), link.voidPromise());
+        if (queue.isEmpty() || now - lastAckMs >= ACK_INTERVAL_MS) {
+            ack(link);
             lastAckMs = now;
         }
+    }
+
+    /**
+     * Acknowledges the durable position on {@code link} unless that was the last ACK there. The
+     * position is read under the lock, so ACKs leave in the order their positions became durable.
+     */
+    private synchronized void ack(Channel link) {
+        ReplicaDatabase r = replica;
+        Position durable = r == null ? null : r.durablePosition();
+        if (durable == null || !link.isActive() || (durable.equals(lastAcked) && link == lastAckedLink)) {
+            return;
+        }
+        link.writeAndFlush(new AckFrame(name, durable.txid(), durable.checksum()), link.voidPromise());
+        lastAcked = durable;
+        lastAckedLink = link;
     }
 
     private void idleCheckpoint() {
@@ -424,7 +437,6 @@ final class DatabaseApplier {
             LOG.warn("close replica {}: {}", name, e.toString());
         }
         replica = null;
-        unsyncedTransactions = 0;
     }
 
     /** Releases what is still queued; only once the thread has ended. */

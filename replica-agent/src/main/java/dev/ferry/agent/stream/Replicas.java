@@ -17,6 +17,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +41,15 @@ public final class Replicas {
     private final FlowControl flow;
     private final ConcurrentMap<String, DatabaseApplier> appliers = new ConcurrentHashMap<>();
     private final DatabaseApplier.Context context = new ApplierContext();
+    /**
+     * One thread for every database's fsyncs ({@link GroupSync}): they are off the apply threads'
+     * path, and one disk serialises them anyway. Daemon: closing a replica syncs it itself.
+     */
+    private final ExecutorService syncExecutor = Executors.newSingleThreadExecutor(task -> {
+        Thread t = new Thread(task, "ferry-sync");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * @param queueHighWaterBytes the bytes queued for the apply threads above which the agent stops
@@ -197,6 +209,11 @@ public final class Replicas {
         }
 
         @Override
+        public Executor syncExecutor() {
+            return syncExecutor;
+        }
+
+        @Override
         public void reconnect(Channel link, String why) {
             if (link.isActive()) {
                 LOG.info("closing the connection to the primary to {}", why);
@@ -219,5 +236,6 @@ public final class Replicas {
                 LOG.warn("apply thread of {} did not stop within {} ms", a.name(), timeoutMs);
             }
         }
+        syncExecutor.shutdown();
     }
 }

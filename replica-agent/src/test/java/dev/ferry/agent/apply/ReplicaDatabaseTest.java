@@ -11,6 +11,12 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -188,6 +194,70 @@ class ReplicaDatabaseTest {
             try (ReplicaDatabase r = ReplicaDatabase.open(dir, "bank", options)) {
                 assertEquals(last, r.position());
                 assertEquals(last, r.durablePosition());
+            }
+        }
+        assertEquals("ok", Sqlite3Shell.integrityCheck(processes, tmp.resolve("data").resolve("bank.db")));
+    }
+
+    /**
+     * The agent syncs on another thread while the apply thread goes on ({@code GroupSync}), with
+     * checkpoints restarting the WAL in between: every sync records a position that was published,
+     * the position file holds what the last sync returned, close waits for a running sync and a sync
+     * after close does nothing, and the file reopens at the last transaction, intact.
+     */
+    @Test
+    void sync_onAnotherThreadWhileApplying_recordsOnlyPublishedPositions() throws Exception {
+        BankFixture f = BankFixture.generate(tmp.resolve("fixture"), 4096, 30, 7, 1000, 2000);
+        ApplyOptions options = ApplyOptions.defaults().withPublishBeforeSync(true).withCheckpointThresholdFrames(8);
+        Path posFile = tmp.resolve("data").resolve("bank.db-pos");
+        Set<Position> published = ConcurrentHashMap.newKeySet();
+        List<Position> recorded = new CopyOnWriteArrayList<>();
+        AtomicReference<Throwable> syncFailure = new AtomicReference<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        Position last = null;
+        try (DataDirectory dir = DataDirectory.lock(tmp.resolve("data"))) {
+            ReplicaDatabase r;
+            try (InputStream in = f.openSnapshot()) {
+                r = ReplicaDatabase.bootstrap(dir, "bank", f.header(), in, options);
+            }
+            published.add(r.position());
+            Thread syncer = new Thread(() -> {
+                try {
+                    while (!stop.get()) {
+                        Position p = r.sync();
+                        if (!stop.get()) {
+                            recorded.add(p);
+                            assertEquals(p, Position.parse(Files.readString(posFile)));
+                        }
+                    }
+                } catch (Throwable e) {
+                    syncFailure.set(e);
+                }
+            }, "test-syncer");
+            syncer.start();
+            try {
+                for (Iterator<Changeset> it = ChangesetLog.read(f.log()); it.hasNext(); ) {
+                    Changeset cs = it.next();
+                    Position next = new Position(cs.txid(), cs.postChecksum());
+                    published.add(next);
+                    assertEquals(ApplyResult.APPLIED, r.apply(cs));
+                    last = next;
+                }
+                r.close();
+            } finally {
+                stop.set(true);
+                syncer.join(30_000);
+            }
+            assertEquals(null, syncFailure.get());
+            assertTrue(recorded.size() > 1, "the syncer ran while applying: " + recorded.size());
+            for (Position p : recorded) {
+                assertTrue(published.contains(p), p + " was never published");
+            }
+            assertEquals(last, r.sync(), "a sync after close does nothing and names the closing position");
+            assertEquals(last, Position.parse(Files.readString(posFile)), "close syncs");
+            try (ReplicaDatabase reopened = ReplicaDatabase.open(dir, "bank", options)) {
+                assertEquals(last, reopened.position());
+                assertEquals(last, reopened.durablePosition());
             }
         }
         assertEquals("ok", Sqlite3Shell.integrityCheck(processes, tmp.resolve("data").resolve("bank.db")));
