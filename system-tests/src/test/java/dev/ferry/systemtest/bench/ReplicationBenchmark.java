@@ -38,8 +38,10 @@ import org.HdrHistogram.Histogram;
  *       durable and published), a python3 reader of the replica is told the row id and polls with
  *       a new read transaction each time until it sees the row, then answers the CLOCK_MONOTONIC
  *       time it saw it (Java's nanoTime uses the same clock). The reader polls only while a probe
- *       is outstanding and otherwise blocks on its pipe. Lag = time seen − time the answer reached
- *       the client.
+ *       is outstanding and otherwise blocks on its pipe; between two polls it sleeps 20 µs (timer
+ *       slack set to 1 µs), so that on two cores it does not take a whole core from the agent it
+ *       measures (the figures are then up to one sleep, about 20–60 µs, late). Lag = time seen −
+ *       time the answer reached the client.
  *   <li>{@code bootstrap}: a 1 GiB database: {@code cp} of the primary's file (and {@code cp} plus
  *       {@code sync FILE}), then an agent with an empty data directory from process start to
  *       {@code /readyz} 200, in the same run.
@@ -55,7 +57,7 @@ import org.HdrHistogram.Histogram;
  *
  * Options: {@code --what=lag,bootstrap,fanout,agent-rss} (default all), {@code --runs=2},
  * {@code --seconds=10} per measured load, {@code --bootstrap-mib=1024}, {@code --subscribers=20},
- * {@code --agent-jvm="-XX:... -D..."} (repeatable), {@code --baseline-agent-jar=PATH} (the bootstrap also runs
+ * {@code --agent-jvm="-XX:... -D..."} (repeatable), {@code --baseline-agent-jar=PATH} (lag and the bootstrap also run
  * that agent jar, e.g. one built from an earlier commit, first in every run, with the shipped options),
  * {@code --rss-previous=false} (agent-rss without the two rows of the JVM options used before 2026-11-21),
  * {@code --out=DIR} (default target/bench). Run with {@code system-tests/replication-bench.sh}.
@@ -131,7 +133,8 @@ public final class ReplicationBenchmark {
     // ---- lag ----------------------------------------------------------------------------------
 
     private static final String LAG_READER = String.join("\n",
-            "import sqlite3, sys, time",
+            "import ctypes, sqlite3, sys, time",
+            "ctypes.CDLL(None).prctl(29, 1000, 0, 0, 0)  # PR_SET_TIMERSLACK: sleeps of 20 us end near 20 us",
             "con = sqlite3.connect('file:' + sys.argv[1] + '?mode=ro', uri=True, isolation_level=None)",
             "for line in sys.stdin:",
             "    want = int(line)",
@@ -140,23 +143,35 @@ public final class ReplicationBenchmark {
             "        polls += 1",
             "        if con.execute('SELECT coalesce(max(id), 0) FROM t').fetchone()[0] >= want:",
             "            break",
+            "        time.sleep(0.00002)",
             "    sys.stdout.write('%d %d\\n' % (time.monotonic_ns(), polls))",
             "    sys.stdout.flush()");
 
     private void lag() throws Exception {
         System.out.println();
-        System.out.println("| run | agent --publish-before-fsync | load | achieved writes/s | probes | p50 µs | p90 µs | p99 µs | max µs | seen at first poll |");
-        System.out.println("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        System.out.println("| run | agent jar | agent --publish-before-fsync | load | achieved writes/s | probes | p50 µs | p90 µs | p99 µs | max µs | seen at first poll |");
+        System.out.println("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (int run = 1; run <= runs; run++) {
-            // false: the agent as it was before 2026-11-21 (fsync before publishing); true: the default.
+            if (baselineAgentJar != null) {
+                // The same harness and options, only another agent jar (AgentProcess reads the jar's
+                // path from this property at every start), with its default publish mode.
+                String current = System.getProperty("ferry.agentJar");
+                System.setProperty("ferry.agentJar", baselineAgentJar.toString());
+                try {
+                    lag(run, true, "baseline " + baselineAgentJar.getFileName());
+                } finally {
+                    System.setProperty("ferry.agentJar", current);
+                }
+            }
+            // false: fsync before publishing (the agent before 2026-11-21); true: the default.
             for (boolean publishFirst : new boolean[] {false, true}) {
-                lag(run, publishFirst);
+                lag(run, publishFirst, "this build");
             }
         }
     }
 
-    private void lag(int run, boolean publishFirst) throws Exception {
-        Path runDir = Files.createDirectories(outDir.resolve("lag-" + run + "-" + publishFirst));
+    private void lag(int run, boolean publishFirst, String jarLabel) throws Exception {
+        Path runDir = Files.createDirectories(outDir.resolve("lag-" + run + "-" + publishFirst + "-" + (++lagConfigs)));
         try (PrimaryProcess primary = PrimaryProcess.create(PrimaryJar.path(), runDir.resolve("primary/data"),
                 runDir.resolve("primary.log"), TOKEN, List.of());
                 AgentProcess agent = agent(runDir, "agent", primary, List.of("lag"), List.of())
@@ -185,8 +200,8 @@ public final class ReplicationBenchmark {
                     for (Thread t : load) {
                         t.join();
                     }
-                    System.out.printf(Locale.ROOT, "| %d | %s | %s | %.0f | %d | %d | %d | %d | %d | %.0f%% |%n", run,
-                            publishFirst, rate == 0 ? "idle (probes only, 50/s)" : rate + " writes/s + probes", achieved,
+                    System.out.printf(Locale.ROOT, "| %d | %s | %s | %s | %.0f | %d | %d | %d | %d | %d | %.0f%% |%n", run,
+                            jarLabel, publishFirst, rate == 0 ? "idle (probes only, 50/s)" : rate + " writes/s + probes", achieved,
                             h.getTotalCount(), h.getValueAtPercentile(50), h.getValueAtPercentile(90),
                             h.getValueAtPercentile(99), h.getMaxValue(), 100.0 * firstPoll / h.getTotalCount());
                 }
@@ -198,6 +213,7 @@ public final class ReplicationBenchmark {
     }
 
     private long firstPoll;
+    private int lagConfigs;
 
     private Histogram probeLag(FerryClient client, Writer toReader, BufferedReader fromReader, int rate, Duration length)
             throws Exception {
