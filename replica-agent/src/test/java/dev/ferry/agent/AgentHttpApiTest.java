@@ -89,6 +89,12 @@ class AgentHttpApiTest {
                 assertEquals(400, bad.status(), bad.text());
                 assertEquals(0, bad.body().get("statement").asInt(), bad.text());
                 assertEquals(404, agent.post("/v1/databases/nope/execute", "{\"statements\": []}").status());
+                long txid = primary.info("orders").txid();
+                TestAgent.Answer tooLarge = agent.post("/v1/databases/orders/execute",
+                        "{\"statements\": [\"INSERT INTO t(id, v) VALUES (0, '" + "x".repeat(17 << 20) + "')\"]}");
+                assertEquals(413, tooLarge.status(), tooLarge.text());
+                assertTrue(tooLarge.body().get("error").asText().contains("16777216 bytes"), tooLarge.text());
+                assertEquals(txid, primary.info("orders").txid(), "nothing was forwarded");
             }
         }
     }

@@ -37,13 +37,24 @@ final class Responses {
     }
 
     static void json(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, Object body) {
-        byte[] bytes;
+        send(ctx, keepAlive, status, Unpooled.wrappedBuffer(bytes(body)), HttpHeaderValues.APPLICATION_JSON.toString());
+    }
+
+    /** A JSON response, for a handler that sends it itself; keep-alive is the request's default. */
+    static FullHttpResponse response(HttpResponseStatus status, Object body) {
+        ByteBuf bytes = Unpooled.wrappedBuffer(bytes(body));
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, bytes);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        HttpUtil.setContentLength(response, bytes.readableBytes());
+        return response;
+    }
+
+    private static byte[] bytes(Object body) {
         try {
-            bytes = JSON.writeValueAsBytes(body);
+            return JSON.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("write a JSON response", e);
         }
-        send(ctx, keepAlive, status, Unpooled.wrappedBuffer(bytes), HttpHeaderValues.APPLICATION_JSON.toString());
     }
 
     /** Passes a body through unchanged (a forwarded answer of the primary). */
