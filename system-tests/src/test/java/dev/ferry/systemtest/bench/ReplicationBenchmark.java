@@ -56,7 +56,9 @@ import org.HdrHistogram.Histogram;
  * Options: {@code --what=lag,bootstrap,fanout,agent-rss} (default all), {@code --runs=2},
  * {@code --seconds=10} per measured load, {@code --bootstrap-mib=1024}, {@code --subscribers=20},
  * {@code --agent-jvm="-XX:... -D..."} (repeatable), {@code --baseline-agent-jar=PATH} (the bootstrap also runs
- * that agent jar, e.g. one built from an earlier commit, first in every run, with the shipped options),
+ * that agent jar, e.g. one built from an earlier commit, first in every run, with the shipped options,
+ * without a class-data archive unless {@code --baseline-cds=true}: then with one made for that jar by
+ * bin/ferry-agent-cds, as an agent built since that script ships),
  * {@code --rss-previous=false} (agent-rss without the two rows of the JVM options used before 2026-11-21),
  * {@code --out=DIR} (default target/bench). Run with {@code system-tests/replication-bench.sh}.
  */
@@ -71,6 +73,7 @@ public final class ReplicationBenchmark {
     private final int subscribers;
     private final List<List<String>> extraAgentJvm = new ArrayList<>();
     private Path baselineAgentJar;
+    private boolean baselineCds;
     private boolean rssPrevious = true;
     private int rssConfigs;
 
@@ -90,6 +93,7 @@ public final class ReplicationBenchmark {
         int subs = 20;
         List<List<String>> agentJvm = new ArrayList<>();
         Path baselineJar = null;
+        boolean baselineCds = false;
         boolean rssPrevious = true;
         Path out = Path.of("target", "bench");
         for (String arg : args) {
@@ -103,6 +107,7 @@ public final class ReplicationBenchmark {
                 case "out" -> out = Path.of(kv[1]);
                 case "agent-jvm" -> agentJvm.add(List.of(kv[1].trim().split("\\s+")));
                 case "baseline-agent-jar" -> baselineJar = Path.of(kv[1]).toAbsolutePath();
+                case "baseline-cds" -> baselineCds = Boolean.parseBoolean(kv[1]);
                 case "rss-previous" -> rssPrevious = Boolean.parseBoolean(kv[1]);
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
@@ -115,6 +120,7 @@ public final class ReplicationBenchmark {
         ReplicationBenchmark bench = new ReplicationBenchmark(dir, runs, Duration.ofSeconds(secs), mib, subs);
         bench.extraAgentJvm.addAll(agentJvm);
         bench.baselineAgentJar = baselineJar;
+        bench.baselineCds = baselineCds;
         bench.rssPrevious = rssPrevious;
         for (String w : what) {
             switch (w) {
@@ -288,14 +294,16 @@ public final class ReplicationBenchmark {
                 Files.delete(copy);
                 if (baselineAgentJar != null) {
                     // The same harness, options and database, only another agent jar (AgentProcess reads
-                    // the jar's path from this property at every start), without the class-data archive,
-                    // as agents ran before bin/ferry-agent-cds.
+                    // the jar's path from this property at every start), by default without the class-data
+                    // archive, as agents ran before bin/ferry-agent-cds.
                     String current = System.getProperty("ferry.agentJar");
                     System.setProperty("ferry.agentJar", baselineAgentJar.toString());
-                    System.setProperty(AgentProcess.CDS_PROPERTY, "off");
+                    if (!baselineCds) {
+                        System.setProperty(AgentProcess.CDS_PROPERTY, "off");
+                    }
                     try {
                         bootstrapOnce(dir, primary, run, List.of(), cp, cpSync, "baseline jar " + baselineAgentJar
-                                + " without CDS");
+                                + (baselineCds ? " with its CDS archive" : " without CDS"));
                     } finally {
                         System.setProperty("ferry.agentJar", current);
                         System.clearProperty(AgentProcess.CDS_PROPERTY);
