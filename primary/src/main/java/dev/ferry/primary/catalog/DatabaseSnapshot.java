@@ -2,6 +2,7 @@ package dev.ferry.primary.catalog;
 
 import dev.ferry.primary.fileops.FileOps;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -57,15 +58,26 @@ public final class DatabaseSnapshot implements AutoCloseable {
 
     /** Pages {@code firstPgno} … {@code firstPgno + count - 1} as they were at {@link #txid()}. */
     public byte[] readPages(int firstPgno, int count) throws IOException {
+        byte[] out = new byte[count * pageSize];
+        readPages(firstPgno, ByteBuffer.wrap(out));
+        return out;
+    }
+
+    /**
+     * Fills {@code out}'s remaining bytes, a whole number of pages, with pages {@code firstPgno} …
+     * as they were at {@link #txid()}. A direct buffer is filled by the kernel itself; the JDK
+     * copies a heap one through a temporary direct buffer.
+     */
+    public void readPages(int firstPgno, ByteBuffer out) throws IOException {
         if (closed.get()) {
             throw new IllegalStateException("snapshot of " + name + " at txid " + txid + " is closed");
         }
-        if (firstPgno < 1 || count < 0 || (long) firstPgno + count - 1 > pageCount) {
-            throw new IllegalArgumentException("pages " + firstPgno + "+" + count + " are outside 1.." + pageCount);
+        int count = out.remaining() / pageSize;
+        if (out.remaining() % pageSize != 0 || firstPgno < 1 || (long) firstPgno + count - 1 > pageCount) {
+            throw new IllegalArgumentException(out.remaining() + " bytes from page " + firstPgno
+                    + " are not whole pages within 1.." + pageCount + " of " + pageSize + " bytes");
         }
-        byte[] out = new byte[count * pageSize];
         FileOps.readFully(file, out, (long) (firstPgno - 1) * pageSize, name);
-        return out;
     }
 
     /** Lets the writer checkpoint again. Idempotent. */

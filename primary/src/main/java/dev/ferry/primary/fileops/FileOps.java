@@ -19,7 +19,11 @@ public final class FileOps {
 
     /** Reads exactly {@code dst.length} bytes at {@code position}; EOF before that is an error. */
     public static void readFully(FileChannel ch, byte[] dst, long position, Object what) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(dst);
+        readFully(ch, ByteBuffer.wrap(dst), position, what);
+    }
+
+    /** Reads {@code buf}'s remaining bytes from {@code position}, advancing its position. */
+    public static void readFully(FileChannel ch, ByteBuffer buf, long position, Object what) throws IOException {
         long p = position;
         while (buf.hasRemaining()) {
             int n = ch.read(buf, p);

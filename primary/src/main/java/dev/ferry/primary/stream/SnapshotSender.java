@@ -4,7 +4,8 @@ import dev.ferry.primary.catalog.DatabaseSnapshot;
 import dev.ferry.protocol.frame.SnapshotBeginFrame;
 import dev.ferry.protocol.frame.SnapshotChunkFrame;
 import dev.ferry.protocol.frame.SnapshotEndFrame;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,12 +63,22 @@ final class SnapshotSender implements AutoCloseable {
 
     /**
      * On the stream executor: the chunk starting at {@code firstPgno}, compressed when that makes it
-     * smaller. The caller owns the returned frame.
+     * smaller. The caller owns the returned frame. The pages are read into a direct buffer of {@code
+     * alloc} (the channel's, pooled): the kernel reads into it, zstd compresses from it into another,
+     * and no page is copied to the heap or left as garbage.
      */
-    SnapshotChunkFrame readChunk(int firstPgno) throws IOException {
+    SnapshotChunkFrame readChunk(int firstPgno, ByteBufAllocator alloc) throws IOException {
         int count = (int) Math.min(pagesPerChunk, snapshot.pageCount() - (long) firstPgno + 1);
-        byte[] pages = snapshot.readPages(firstPgno, count);
-        return SnapshotChunkFrame.of(snapshot.name(), firstPgno, snapshot.pageSize(), Unpooled.wrappedBuffer(pages));
+        int bytes = count * snapshot.pageSize();
+        ByteBuf pages = alloc.directBuffer(bytes, bytes);
+        try {
+            snapshot.readPages(firstPgno, pages.nioBuffer(0, bytes));
+            pages.writerIndex(bytes);
+            return SnapshotChunkFrame.of(snapshot.name(), firstPgno, snapshot.pageSize(), pages);
+        } catch (IOException | RuntimeException e) {
+            pages.release();
+            throw e;
+        }
     }
 
     /** On the event loop, once {@code chunk} is written: advances and logs progress now and then. */

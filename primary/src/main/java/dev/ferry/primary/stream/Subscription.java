@@ -208,7 +208,7 @@ final class Subscription {
         return CompletableFuture.supplyAsync(() -> {
             SnapshotChunkFrame chunk;
             try {
-                chunk = sender.readChunk(firstPgno);
+                chunk = sender.readChunk(firstPgno, session.channel().alloc());
             } catch (Exception e) {
                 throw new CompletionException(e);
             }

@@ -1,12 +1,13 @@
 package dev.ferry.protocol.frame;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdException;
 import dev.ferry.protocol.Limits;
 import dev.ferry.protocol.sqlite.SqliteFormat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
 
 /**
  * SNAPSHOT_CHUNK (8), primary to agent, between SNAPSHOT_BEGIN and SNAPSHOT_END: the images of
@@ -72,21 +73,61 @@ public record SnapshotChunkFrame(String db, int firstPgno, int pageCount, int pa
      * compressed when that makes it smaller. Takes ownership of {@code pages} when it returns
      * normally: they become the chunk's data, or are released when the compressed copy is used
      * instead. When it throws, the caller still owns {@code pages}.
+     *
+     * <p>Compresses from and into direct buffers of {@code pages.alloc()}: with direct (pooled)
+     * pages nothing is copied to the heap, and the compressed data is written to the socket from
+     * where zstd put it.
      */
     public static SnapshotChunkFrame of(String db, int firstPgno, int pageSize, ByteBuf pages) {
         // Checked here because the page count below divides by the page size.
         Fields.rule(SqliteFormat.isValidPageSize(pageSize) && pages.readableBytes() % pageSize == 0, 7,
                 pages.readableBytes() + " bytes are not whole pages of " + pageSize);
         int pageCount = pages.readableBytes() / pageSize;
-        byte[] raw = ByteBufUtil.getBytes(pages);
-        byte[] packed = Zstd.compress(raw, ZSTD_LEVEL);
-        if (packed.length >= raw.length) {
+        ByteBuf packed = compressed(pages);
+        if (packed == null) {
             return new SnapshotChunkFrame(db, firstPgno, pageCount, pageSize, COMPRESSION_NONE, pages);
         }
-        SnapshotChunkFrame chunk = new SnapshotChunkFrame(db, firstPgno, pageCount, pageSize, COMPRESSION_ZSTD,
-                Unpooled.wrappedBuffer(packed));
+        SnapshotChunkFrame chunk;
+        try {
+            chunk = new SnapshotChunkFrame(db, firstPgno, pageCount, pageSize, COMPRESSION_ZSTD, packed);
+        } catch (RuntimeException e) {
+            packed.release();
+            throw e;
+        }
         pages.release();
         return chunk;
+    }
+
+    /** {@code pages}'s readable bytes as one zstd frame, or null when that is not smaller. */
+    private static ByteBuf compressed(ByteBuf pages) {
+        int raw = pages.readableBytes();
+        if (raw < 2) {
+            return null;
+        }
+        boolean direct = pages.isDirect() && pages.nioBufferCount() == 1;
+        ByteBuf source = direct ? pages : pages.alloc().directBuffer(raw).writeBytes(pages, pages.readerIndex(), raw);
+        ByteBuf packed = pages.alloc().directBuffer(raw - 1);
+        try (ZstdCompressCtx zstd = new ZstdCompressCtx()) {
+            zstd.setLevel(ZSTD_LEVEL);
+            ByteBuffer src = source.nioBuffer(source.readerIndex(), raw);
+            // Room for one byte less than the input: zstd stops with "destination too small" as soon
+            // as compressing would not make the chunk smaller.
+            int size = zstd.compressDirectByteBuffer(packed.nioBuffer(0, raw - 1), 0, raw - 1, src, 0, raw);
+            return packed.writerIndex(size);
+        } catch (ZstdException e) {
+            packed.release();
+            if (e.getErrorCode() == Zstd.errDstSizeTooSmall()) {
+                return null;
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            packed.release();
+            throw e;
+        } finally {
+            if (!direct) {
+                source.release();
+            }
+        }
     }
 
     /**

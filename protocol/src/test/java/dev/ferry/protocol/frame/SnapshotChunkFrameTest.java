@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +34,47 @@ class SnapshotChunkFrameTest {
         SnapshotChunkFrame chunk = SnapshotChunkFrame.of("orders", 1, 512, input);
         assertEquals(SnapshotChunkFrame.COMPRESSION_NONE, chunk.compression());
         assertTrue(chunk.data() == input, "the input itself becomes the data");
+        assertArrayEquals(pages, chunk.pages());
+        chunk.release();
+    }
+
+    @Test
+    void of_pooledDirectCompressiblePages_compressesIntoADirectBufferAndReleasesInput() {
+        byte[] pages = new byte[3 * 4096];
+        pages[100] = 7;
+        ByteBuf input = PooledByteBufAllocator.DEFAULT.directBuffer(pages.length).writeBytes(pages);
+        SnapshotChunkFrame chunk = SnapshotChunkFrame.of("orders", 5, 4096, input);
+        assertEquals(SnapshotChunkFrame.COMPRESSION_ZSTD, chunk.compression());
+        assertTrue(chunk.data().isDirect());
+        assertTrue(chunk.data().readableBytes() < pages.length);
+        assertEquals(0, input.refCnt());
+        assertArrayEquals(pages, chunk.pages());
+        chunk.release();
+        assertEquals(0, chunk.data().refCnt());
+    }
+
+    @Test
+    void of_pooledDirectRandomPages_keepsTheInputAsData() {
+        byte[] pages = new byte[4 * 1024];
+        new Random(7).nextBytes(pages);
+        ByteBuf input = PooledByteBufAllocator.DEFAULT.directBuffer(pages.length).writeBytes(pages);
+        SnapshotChunkFrame chunk = SnapshotChunkFrame.of("orders", 1, 1024, input);
+        assertEquals(SnapshotChunkFrame.COMPRESSION_NONE, chunk.compression());
+        assertTrue(chunk.data() == input, "the input itself becomes the data");
+        assertArrayEquals(pages, chunk.pages());
+        chunk.release();
+        assertEquals(0, input.refCnt());
+    }
+
+    /** The input's reader index need not be 0: only the readable bytes are pages. */
+    @Test
+    void of_directInputWithAReaderOffset_compressesOnlyTheReadableBytes() {
+        byte[] pages = new byte[2 * 512];
+        Arrays.fill(pages, (byte) 3);
+        ByteBuf input = PooledByteBufAllocator.DEFAULT.directBuffer(100 + pages.length).writeZero(100).writeBytes(pages);
+        input.readerIndex(100);
+        SnapshotChunkFrame chunk = SnapshotChunkFrame.of("orders", 1, 512, input);
+        assertEquals(SnapshotChunkFrame.COMPRESSION_ZSTD, chunk.compression());
         assertArrayEquals(pages, chunk.pages());
         chunk.release();
     }

@@ -7,17 +7,6 @@ import java.io.InputStream;
 final class SnapshotPages {
     private SnapshotPages() {}
 
-    /** Reads pages {@code first … first + count − 1} into {@code pages}, one after the other. */
-    static void read(InputStream in, byte[] pages, int first, int count, SnapshotHeader snapshot) throws IOException {
-        int bytes = count * snapshot.pageSize();
-        int n = in.readNBytes(pages, 0, bytes);
-        if (n != bytes) {
-            int pgno = first + n / snapshot.pageSize();
-            throw new IOException("snapshot " + snapshot.position() + " ended in page " + pgno + " of "
-                    + snapshot.pageCount() + " (" + n % snapshot.pageSize() + " of " + snapshot.pageSize() + " bytes)");
-        }
-    }
-
     static void read(InputStream in, byte[] page, int pgno, SnapshotHeader snapshot) throws IOException {
         int n = in.readNBytes(page, 0, snapshot.pageSize());
         if (n != snapshot.pageSize()) {

@@ -1,6 +1,7 @@
 package dev.ferry.agent.stream;
 
 import com.github.luben.zstd.Zstd;
+import dev.ferry.agent.apply.PageRuns;
 import dev.ferry.agent.state.Position;
 import dev.ferry.protocol.frame.SnapshotBeginFrame;
 import dev.ferry.protocol.frame.SnapshotChunkFrame;
@@ -8,14 +9,19 @@ import dev.ferry.protocol.frame.SnapshotEndFrame;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pages of one snapshot as an {@link InputStream}, read by the apply engine's bootstrap or
- * resnapshot while the chunks are still arriving: one chunk (at most 4 MiB of pages) is in memory at
- * a time, never the whole database.
+ * The pages of one snapshot as an {@link InputStream} and as {@link PageRuns}, read by the apply
+ * engine's resnapshot and bootstrap while the chunks are still arriving: one chunk (at most 4 MiB of
+ * pages) is in memory at a time, never the whole database.
+ *
+ * <p>Each chunk is decompressed (or copied) from its direct buffer straight into one reused direct
+ * buffer, which {@link #next} hands out: the bootstrap checksums and writes the pages from there, so
+ * they are not copied through the heap.
  *
  * <p>The stream checks the protocol's rules for a snapshot (docs/protocol.md, "SNAPSHOT_BEGIN"):
  * <ol>
@@ -30,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Not thread-safe: the apply thread of the database reads it.
  */
-final class SnapshotStream extends InputStream {
+final class SnapshotStream extends InputStream implements PageRuns {
     /** Where the chunks come from: the database's apply queue. */
     interface Source {
         ApplyItem take() throws IOException;
@@ -46,11 +52,14 @@ final class SnapshotStream extends InputStream {
     private final Source source;
     private final long startedNanos = System.nanoTime();
     private long loggedNanos = startedNanos;
-    /** The current chunk's pages in {@code pages[0 … length)}; both arrays are reused for every chunk. */
-    private byte[] pages = new byte[0];
-    private int length;
-    private byte[] packed = new byte[0];
-    private int offset;
+    /**
+     * The current chunk's pages from its position (the next unread byte) to its limit. Both buffers
+     * are reused for every chunk and grow to the largest one: a new buffer per chunk would be
+     * garbage the small heap collects only now and then, each holding native memory until then.
+     */
+    private ByteBuffer pages = ByteBuffer.allocateDirect(0);
+    /** A chunk's compressed bytes when they are not in one direct buffer already (zstd needs one). */
+    private ByteBuffer packed = ByteBuffer.allocateDirect(0);
     private long nextPgno = 1;
 
     SnapshotStream(SnapshotBeginFrame begin, Source source) {
@@ -69,13 +78,24 @@ final class SnapshotStream extends InputStream {
         if (len == 0) {
             return 0;
         }
-        if (offset == length && !nextChunk()) {
+        if (!pages.hasRemaining() && !nextChunk()) {
             return -1;
         }
-        int n = Math.min(len, length - offset);
-        System.arraycopy(pages, offset, b, off, n);
-        offset += n;
+        int n = Math.min(len, pages.remaining());
+        pages.get(b, off, n);
         return n;
+    }
+
+    /** The rest of the current chunk, or of the next one, up to {@code maxPages} pages. */
+    @Override
+    public ByteBuffer next(int maxPages) throws IOException {
+        if (!pages.hasRemaining() && !nextChunk()) {
+            return pages.slice(pages.position(), 0);
+        }
+        int n = (int) Math.min(pages.remaining(), (long) maxPages * begin.pageSize());
+        ByteBuffer run = pages.slice(pages.position(), n);
+        pages.position(pages.position() + n);
+        return run;
     }
 
     private boolean nextChunk() throws IOException {
@@ -97,7 +117,6 @@ final class SnapshotStream extends InputStream {
         } finally {
             chunk.release();
         }
-        offset = 0;
         nextPgno += chunk.pageCount();
         logProgress();
         if (nextPgno > begin.pageCount()) {
@@ -106,38 +125,51 @@ final class SnapshotStream extends InputStream {
         return true;
     }
 
-    /**
-     * {@link SnapshotChunkFrame#pages}, without allocating: a new 4 MiB array per chunk went
-     * straight to the old generation of a small heap and cost a full collection every few chunks
-     * (1.5 s of pauses in a 1 GiB bootstrap).
-     */
+    /** {@link SnapshotChunkFrame#pages}, into {@link #pages} and without a copy on the heap. */
     private void unpack(SnapshotChunkFrame chunk) throws IOException {
-        length = chunk.pageCount() * chunk.pageSize();
-        if (pages.length < length) {
-            pages = new byte[length];
+        int length = chunk.pageCount() * chunk.pageSize();
+        if (pages.capacity() < length) {
+            pages = ByteBuffer.allocateDirect(length);
         }
         ByteBuf data = chunk.data();
         if (chunk.compression() == SnapshotChunkFrame.COMPRESSION_NONE) {
-            data.getBytes(data.readerIndex(), pages, 0, length);
+            data.getBytes(data.readerIndex(), pages.clear().limit(length));
+            pages.flip();
             return;
         }
-        int stored = data.readableBytes();
-        if (packed.length < stored) {
-            packed = new byte[stored];
-        }
-        data.getBytes(data.readerIndex(), packed, 0, stored);
+        ByteBuffer src = directView(data);
         long got;
         try {
-            got = Zstd.decompressByteArray(pages, 0, length, packed, 0, stored);
+            got = Zstd.decompressDirectByteBuffer(pages.clear().limit(length), 0, length, src, src.position(),
+                    src.remaining());
         } catch (RuntimeException e) {
+            pages.limit(0); // a chunk that failed must not hand out bytes
             throw new IOException("snapshot of " + begin.db() + ": chunk from page " + chunk.firstPgno()
                     + " is not valid zstd: " + e.getMessage(), e);
         }
         if (Zstd.isError(got) || got != length) {
+            pages.limit(0);
             throw new IOException("snapshot of " + begin.db() + ": chunk from page " + chunk.firstPgno()
                     + " decompressed to " + (Zstd.isError(got) ? Zstd.getErrorName(got) : got + " bytes")
                     + ", not " + length + " bytes");
         }
+    }
+
+    /**
+     * {@code data}'s readable bytes as one direct buffer: its own memory when it has one (the chunks
+     * the event loop queues do), else a copy in {@link #packed}.
+     */
+    private ByteBuffer directView(ByteBuf data) {
+        if (data.isDirect() && data.nioBufferCount() == 1) {
+            return data.nioBuffer();
+        }
+        int stored = data.readableBytes();
+        if (packed.capacity() < stored) {
+            packed = ByteBuffer.allocateDirect(stored);
+        }
+        packed.clear().limit(stored);
+        data.getBytes(data.readerIndex(), packed);
+        return packed.flip();
     }
 
     private void logProgress() {

@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.luben.zstd.Zstd;
 import dev.ferry.protocol.frame.SnapshotBeginFrame;
 import dev.ferry.protocol.frame.SnapshotChunkFrame;
 import dev.ferry.protocol.frame.SnapshotEndFrame;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -86,6 +90,73 @@ class SnapshotStreamTest {
         System.arraycopy(last, 0, expected, first.length, last.length);
         assertArrayEquals(expected, all);
         assertEquals(0, packed.refCnt());
+    }
+
+    private static byte[] bytes(ByteBuffer run) {
+        byte[] b = new byte[run.remaining()];
+        run.get(b);
+        return b;
+    }
+
+    /**
+     * Runs of the pages as the bootstrap reads them: a direct buffer per run, never more than asked,
+     * from a heap chunk, a pooled direct zstd chunk and a pooled direct uncompressed one; empty at the end.
+     */
+    @Test
+    void next_mixedChunks_givesDirectRunsOfThePagesThenAnEmptyOne() throws IOException {
+        SnapshotBeginFrame begin = new SnapshotBeginFrame("orders", 3, CHECKSUM, PAGE, 6);
+        byte[] first = pages(2, 11);
+        byte[] zeros = new byte[3 * PAGE];
+        zeros[PAGE + 5] = 9;
+        byte[] last = pages(1, 12);
+        SnapshotChunkFrame packed = SnapshotChunkFrame.of("orders", 3, PAGE,
+                PooledByteBufAllocator.DEFAULT.directBuffer(zeros.length).writeBytes(zeros));
+        assertEquals(SnapshotChunkFrame.COMPRESSION_ZSTD, packed.compression());
+        assertTrue(packed.data().isDirect());
+        SnapshotChunkFrame plain = new SnapshotChunkFrame("orders", 6, 1, PAGE, SnapshotChunkFrame.COMPRESSION_NONE,
+                PooledByteBufAllocator.DEFAULT.directBuffer(PAGE).writeBytes(last));
+        Queue q = new Queue();
+        q.items.add(chunk(1, first));
+        q.items.add(new ApplyItem.Chunk(packed));
+        q.items.add(new ApplyItem.Chunk(plain));
+        q.items.add(new ApplyItem.SnapshotEnd(new SnapshotEndFrame("orders", 3, CHECKSUM)));
+        SnapshotStream s = new SnapshotStream(begin, q);
+
+        ByteBuffer run = s.next(10);
+        assertTrue(run.isDirect());
+        assertArrayEquals(first, bytes(run));
+        run = s.next(2);
+        assertArrayEquals(Arrays.copyOfRange(zeros, 0, 2 * PAGE), bytes(run));
+        assertEquals(0, packed.refCnt());
+        run = s.next(2);
+        assertArrayEquals(Arrays.copyOfRange(zeros, 2 * PAGE, 3 * PAGE), bytes(run), "the rest of the chunk only");
+        run = s.next(10);
+        assertArrayEquals(last, bytes(run));
+        assertEquals(0, plain.refCnt());
+        assertTrue(q.items.isEmpty(), "SNAPSHOT_END taken with the last page");
+        assertEquals(0, s.next(10).remaining());
+    }
+
+    @Test
+    void next_zstdChunkOfTheWrongSize_failsAndHandsOutNothing() {
+        Queue q = new Queue();
+        q.items.add(new ApplyItem.Chunk(new SnapshotChunkFrame("orders", 1, 3, PAGE,
+                SnapshotChunkFrame.COMPRESSION_ZSTD, Unpooled.wrappedBuffer(Zstd.compress(new byte[2 * PAGE])))));
+        SnapshotStream s = new SnapshotStream(BEGIN, q);
+        IOException e = assertThrows(IOException.class, () -> s.next(3));
+        assertTrue(e.getMessage().contains("decompressed to " + 2 * PAGE + " bytes, not " + 3 * PAGE), e.getMessage());
+    }
+
+    @Test
+    void next_streamCutBeforeTheLastChunk_failsAndPutsTheItemBack() throws IOException {
+        Queue q = new Queue();
+        q.items.add(chunk(1, pages(2, 13)));
+        q.items.add(new ApplyItem.LinkLost(null));
+        SnapshotStream s = new SnapshotStream(BEGIN, q);
+        assertEquals(2 * PAGE, s.next(3).remaining());
+        IOException e = assertThrows(IOException.class, () -> s.next(1));
+        assertTrue(e.getMessage().contains("interrupted after page 2 of 3: the connection was lost"), e.getMessage());
+        assertInstanceOf(ApplyItem.LinkLost.class, q.putBack);
     }
 
     @Test

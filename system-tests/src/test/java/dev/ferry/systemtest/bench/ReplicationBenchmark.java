@@ -58,7 +58,11 @@ import org.HdrHistogram.Histogram;
  * Options: {@code --what=lag,bootstrap,fanout,agent-rss} (default all), {@code --runs=2},
  * {@code --seconds=10} per measured load, {@code --bootstrap-mib=1024}, {@code --subscribers=20},
  * {@code --agent-jvm="-XX:... -D..."} (repeatable), {@code --baseline-agent-jar=PATH} (lag and the bootstrap also run
- * that agent jar, e.g. one built from an earlier commit, first in every run, with the shipped options),
+ * that agent jar, e.g. one built from an earlier commit, first in every run, with the shipped options; lag runs it
+ * with a class-data archive made for it, the bootstrap without one unless {@code --baseline-cds=true}: then with
+ * one made for that jar by bin/ferry-agent-cds, as an agent built since that script ships;
+ * {@code --baseline-order=alternate} runs the bootstrap's baseline after this build's agent in even runs instead
+ * of first in every run),
  * {@code --rss-previous=false} (agent-rss without the two rows of the JVM options used before 2026-11-21),
  * {@code --out=DIR} (default target/bench). Run with {@code system-tests/replication-bench.sh}.
  */
@@ -73,6 +77,8 @@ public final class ReplicationBenchmark {
     private final int subscribers;
     private final List<List<String>> extraAgentJvm = new ArrayList<>();
     private Path baselineAgentJar;
+    private boolean baselineCds;
+    private boolean baselineAlternate;
     private boolean rssPrevious = true;
     private int rssConfigs;
 
@@ -92,6 +98,8 @@ public final class ReplicationBenchmark {
         int subs = 20;
         List<List<String>> agentJvm = new ArrayList<>();
         Path baselineJar = null;
+        boolean baselineCds = false;
+        boolean baselineAlternate = false;
         boolean rssPrevious = true;
         Path out = Path.of("target", "bench");
         for (String arg : args) {
@@ -105,6 +113,12 @@ public final class ReplicationBenchmark {
                 case "out" -> out = Path.of(kv[1]);
                 case "agent-jvm" -> agentJvm.add(List.of(kv[1].trim().split("\\s+")));
                 case "baseline-agent-jar" -> baselineJar = Path.of(kv[1]).toAbsolutePath();
+                case "baseline-cds" -> baselineCds = Boolean.parseBoolean(kv[1]);
+                case "baseline-order" -> baselineAlternate = switch (kv[1]) {
+                    case "first" -> false;
+                    case "alternate" -> true;
+                    default -> throw new IllegalArgumentException("--baseline-order is first or alternate: " + arg);
+                };
                 case "rss-previous" -> rssPrevious = Boolean.parseBoolean(kv[1]);
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
@@ -117,6 +131,8 @@ public final class ReplicationBenchmark {
         ReplicationBenchmark bench = new ReplicationBenchmark(dir, runs, Duration.ofSeconds(secs), mib, subs);
         bench.extraAgentJvm.addAll(agentJvm);
         bench.baselineAgentJar = baselineJar;
+        bench.baselineCds = baselineCds;
+        bench.baselineAlternate = baselineAlternate;
         bench.rssPrevious = rssPrevious;
         for (String w : what) {
             switch (w) {
@@ -302,25 +318,39 @@ public final class ReplicationBenchmark {
                 Files.delete(copy);
                 double cpSync = timed(List.of("sh", "-c", "cp \"$0\" \"$1\" && sync \"$1\"", file.toString(), copy.toString()));
                 Files.delete(copy);
-                if (baselineAgentJar != null) {
-                    // The same harness, options and database, only another agent jar (AgentProcess reads
-                    // the jar's path from this property at every start), without the class-data archive,
-                    // as agents ran before bin/ferry-agent-cds.
-                    String current = System.getProperty("ferry.agentJar");
-                    System.setProperty("ferry.agentJar", baselineAgentJar.toString());
-                    System.setProperty(AgentProcess.CDS_PROPERTY, "off");
-                    try {
-                        bootstrapOnce(dir, primary, run, List.of(), cp, cpSync, "baseline jar " + baselineAgentJar
-                                + " without CDS");
-                    } finally {
-                        System.setProperty("ferry.agentJar", current);
-                        System.clearProperty(AgentProcess.CDS_PROPERTY);
-                    }
+                // Alternating puts each agent second in half of the runs, so that what the first agent of
+                // a run leaves behind (its deleted 1 GiB file, the page cache) favours neither.
+                boolean baselineFirst = !baselineAlternate || run % 2 == 1;
+                if (baselineAgentJar != null && baselineFirst) {
+                    bootstrapBaseline(dir, primary, run, cp, cpSync);
                 }
                 for (List<String> jvm : agentJvms) {
                     bootstrapOnce(dir, primary, run, jvm, cp, cpSync, "this build");
                 }
+                if (baselineAgentJar != null && !baselineFirst) {
+                    bootstrapBaseline(dir, primary, run, cp, cpSync);
+                }
             }
+        }
+    }
+
+    /**
+     * The same harness, options and database, only another agent jar (AgentProcess reads the jar's
+     * path from this property at every start), by default without the class-data archive, as agents
+     * ran before bin/ferry-agent-cds.
+     */
+    private void bootstrapBaseline(Path dir, PrimaryProcess primary, int run, double cp, double cpSync) throws Exception {
+        String current = System.getProperty("ferry.agentJar");
+        System.setProperty("ferry.agentJar", baselineAgentJar.toString());
+        if (!baselineCds) {
+            System.setProperty(AgentProcess.CDS_PROPERTY, "off");
+        }
+        try {
+            bootstrapOnce(dir, primary, run, List.of(), cp, cpSync, "baseline jar " + baselineAgentJar
+                    + (baselineCds ? " with its CDS archive" : " without CDS"));
+        } finally {
+            System.setProperty("ferry.agentJar", current);
+            System.clearProperty(AgentProcess.CDS_PROPERTY);
         }
     }
 
