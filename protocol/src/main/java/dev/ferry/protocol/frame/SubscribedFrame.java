@@ -44,6 +44,21 @@ public record SubscribedFrame(int flags, List<String> names) implements Frame {
         }
     }
 
+    /**
+     * The whole answer naming {@code names}: frames of at most {@value Limits#MAX_SUBSCRIBED_NAMES}
+     * names, the last one COMPLETE. An empty {@code names} is one empty COMPLETE frame.
+     */
+    public static List<SubscribedFrame> answer(List<String> names) {
+        List<SubscribedFrame> frames = new ArrayList<>();
+        int from = 0;
+        do {
+            int to = Math.min(names.size(), from + Limits.MAX_SUBSCRIBED_NAMES);
+            frames.add(new SubscribedFrame(to == names.size() ? COMPLETE : 0, names.subList(from, to)));
+            from = to;
+        } while (from < names.size());
+        return frames;
+    }
+
     public boolean isComplete() {
         return (flags & COMPLETE) != 0;
     }

@@ -225,6 +225,21 @@ class FrameRulesTest {
     }
 
     @Test
+    void subscribedAnswer_splitsAtTheLimit_lastComplete() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < Limits.MAX_SUBSCRIBED_NAMES + 1; i++) {
+            names.add("db" + i);
+        }
+        List<SubscribedFrame> frames = SubscribedFrame.answer(names);
+        assertEquals(2, frames.size());
+        assertEquals(0, frames.get(0).flags());
+        assertEquals(Limits.MAX_SUBSCRIBED_NAMES, frames.get(0).names().size());
+        assertEquals(List.of("db" + Limits.MAX_SUBSCRIBED_NAMES), frames.get(1).names());
+        assertTrue(frames.get(1).isComplete());
+        assertEquals(List.of(new SubscribedFrame(SubscribedFrame.COMPLETE, List.of())), SubscribedFrame.answer(List.of()));
+    }
+
+    @Test
     void databaseRemoved_nameAboveLimit_rule1() {
         assertRule(1, () -> new DatabaseRemovedFrame("a".repeat(Limits.MAX_DB_NAME_BYTES + 1)));
     }
