@@ -65,7 +65,7 @@ final class ClientHandler extends SimpleChannelInboundHandler<Frame> {
     private final Map<String, ChangesetAssembler> assemblers = new HashMap<>();
     private boolean streaming;
     /** Whether the primary answers SUBSCRIBE with SUBSCRIBED (protocol version 2 on). */
-    private boolean answered;
+    private boolean answersSubscribe;
     /** SUBSCRIBE frames sent on this connection that no COMPLETE SUBSCRIBED has answered yet. */
     private int unanswered;
 
@@ -140,8 +140,8 @@ final class ClientHandler extends SimpleChannelInboundHandler<Frame> {
                     + " agent's " + ProtocolVersion.MIN_SUPPORTED + ".." + ProtocolVersion.CURRENT);
         }
         streaming = true;
-        answered = ProtocolVersion.hasSubscribed(welcome.version());
-        if (!answered) {
+        answersSubscribe = ProtocolVersion.hasSubscribed(welcome.version());
+        if (!answersSubscribe) {
             // A version 1 primary never lists a glob's databases: readiness stays as it was before version 2.
             replicas.globsListed();
         }
@@ -184,7 +184,7 @@ final class ClientHandler extends SimpleChannelInboundHandler<Frame> {
      * counts as not bootstrapped until its copy lands; the last answer makes the globs listed.
      */
     private void onSubscribed(SubscribedFrame subscribed) throws ProtocolViolationException {
-        if (!answered) {
+        if (!answersSubscribe) {
             throw new ProtocolViolationException("SUBSCRIBED on a protocol version 1 connection");
         }
         if (unanswered == 0) {
