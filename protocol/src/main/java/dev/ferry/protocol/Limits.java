@@ -27,6 +27,11 @@ public final class Limits {
     public static final int MAX_PATTERNS = 100_000;
     /** Most positions in one SUBSCRIBE. */
     public static final int MAX_POSITIONS = 100_000;
+    /**
+     * Most names in one SUBSCRIBED: 50 000 maximal names (65 bytes each) fill 3.1 MiB, so a full
+     * frame stays below {@link #MAX_FRAME_BYTES}.
+     */
+    public static final int MAX_SUBSCRIBED_NAMES = 50_000;
 
     private Limits() {}
 }

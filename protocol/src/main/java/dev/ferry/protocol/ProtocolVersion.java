@@ -15,9 +15,16 @@ public final class ProtocolVersion {
     /** The oldest version this build speaks. */
     public static final int MIN_SUPPORTED = 1;
     /** The newest version this build speaks; what it offers and prefers. */
-    public static final int CURRENT = 1;
+    public static final int CURRENT = 2;
+    /** The first version whose primary answers every SUBSCRIBE with SUBSCRIBED. */
+    public static final int SUBSCRIBED = 2;
 
     private ProtocolVersion() {}
+
+    /** Whether a connection at {@code version} carries SUBSCRIBED. */
+    public static boolean hasSubscribed(int version) {
+        return version >= SUBSCRIBED;
+    }
 
     /** Whether this build speaks {@code version}. */
     public static boolean isSupported(int version) {
@@ -29,8 +36,17 @@ public final class ProtocolVersion {
      * {@code MIN_SUPPORTED .. CURRENT}, or empty when the ranges do not meet.
      */
     public static OptionalInt negotiate(int peerMin, int peerMax) {
-        int high = Math.min(peerMax, CURRENT);
-        int low = Math.max(peerMin, MIN_SUPPORTED);
+        return negotiate(peerMin, peerMax, MIN_SUPPORTED, CURRENT);
+    }
+
+    /**
+     * The highest version in both {@code peerMin .. peerMax} and {@code ownMin .. ownMax}, or empty
+     * when the ranges do not meet: what a primary speaking {@code ownMin .. ownMax} picks (the test
+     * vectors name a primary's range, so that they stay true when this build's range moves).
+     */
+    public static OptionalInt negotiate(int peerMin, int peerMax, int ownMin, int ownMax) {
+        int high = Math.min(peerMax, ownMax);
+        int low = Math.max(peerMin, ownMin);
         return high >= low ? OptionalInt.of(high) : OptionalInt.empty();
     }
 }

@@ -31,6 +31,24 @@ class ProtocolVersionTest {
     }
 
     @Test
+    void negotiate_version1Agent_picks1() {
+        assertEquals(OptionalInt.of(1), ProtocolVersion.negotiate(1, 1));
+        assertFalse(ProtocolVersion.hasSubscribed(1));
+    }
+
+    @Test
+    void negotiate_version1Primary_picks1() {
+        assertEquals(OptionalInt.of(1), ProtocolVersion.negotiate(ProtocolVersion.MIN_SUPPORTED,
+                ProtocolVersion.CURRENT, 1, 1));
+    }
+
+    @Test
+    void version2_carriesSubscribed() {
+        assertEquals(2, ProtocolVersion.CURRENT);
+        assertTrue(ProtocolVersion.hasSubscribed(2));
+    }
+
+    @Test
     void isSupported_bounds() {
         assertTrue(ProtocolVersion.isSupported(ProtocolVersion.MIN_SUPPORTED));
         assertTrue(ProtocolVersion.isSupported(ProtocolVersion.CURRENT));

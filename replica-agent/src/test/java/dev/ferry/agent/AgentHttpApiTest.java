@@ -1,11 +1,13 @@
 package dev.ferry.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +31,43 @@ class AgentHttpApiTest {
             TestAgent.Answer after = agent.get("/readyz");
             assertEquals(200, after.status());
             assertTrue(after.body().get("ready").asBoolean());
+        }
+    }
+
+    @Test
+    void readyz_glob_notReadyUntilThePrimaryListedItsDatabasesAndEachIsBootstrapped() throws Exception {
+        try (TestPrimary primary = new TestPrimary(tmp.resolve("primary"))) {
+            primary.createWithTable("tenant-a");
+            primary.createWithTable("tenant-b");
+            primary.createWithTable("orders");
+            primary.stop();
+            try (TestAgent agent = new TestAgent(primary, tmp.resolve("agent"), "tenant-*")) {
+                // Unreachable primary: the glob stands for databases not known yet, so not ready.
+                TestAgent.Answer waiting = agent.get("/readyz");
+                assertEquals(503, waiting.status(), waiting.text());
+                assertEquals("the primary's list of databases matching tenant-*", waiting.body().get("waiting_for").asText());
+                assertEquals(0, waiting.body().get("not_bootstrapped").size());
+                primary.start();
+                TestAgent.eventually("/readyz answers 200", () -> {
+                    try {
+                        TestAgent.Answer a = agent.get("/readyz");
+                        assertTrue(a.status() == 200 || a.body().has("waiting_for")
+                                || a.body().get("not_bootstrapped").size() > 0, a.text());
+                        return a.status() == 200;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                for (String db : new String[] {"tenant-a", "tenant-b"}) {
+                    assertTrue(agent.get("/v1/databases/" + db).body().get("bootstrapped").asBoolean(), db);
+                    assertTrue(Files.isRegularFile(agent.replicaFile(db)), db);
+                }
+                assertFalse(Files.exists(agent.replicaFile("orders")));
+                // Once listed, a copy stays usable while the primary is unreachable.
+                primary.stop();
+                assertEquals(200, agent.get("/readyz").status());
+                primary.start();
+            }
         }
     }
 

@@ -53,7 +53,8 @@ final class TestPrimary implements AutoCloseable {
         start();
     }
 
-    private void start() throws Exception {
+    /** Starts serving, on the same ports after a {@link #stop}. */
+    void start() throws Exception {
         catalog = Catalog.open(dataDir);
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         replication = ReplicationServer.start(new InetSocketAddress("127.0.0.1", replicationPort), catalog,
@@ -129,7 +130,8 @@ final class TestPrimary implements AutoCloseable {
         }
     }
 
-    private void stop() throws InterruptedException {
+    /** Stops serving until {@link #start}: agents find the primary unreachable. */
+    void stop() throws InterruptedException {
         try {
             http.shutdown(Duration.ofSeconds(2));
             replication.shutdown();

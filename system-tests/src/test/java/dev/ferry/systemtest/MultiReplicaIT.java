@@ -12,6 +12,7 @@ import dev.ferry.systemtest.harness.FerryProcesses;
 import dev.ferry.systemtest.harness.FileChecksum;
 import dev.ferry.systemtest.harness.PrimaryProcess;
 import dev.ferry.systemtest.harness.ReplicaReader;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,6 +51,11 @@ class MultiReplicaIT {
                 List.of("bank-*", "late-*"), List.of());
         one.awaitReady(Duration.ofSeconds(60));
         two.awaitReady(Duration.ofSeconds(60));
+        // Ready means every existing database a glob stands for holds a copy, not only those sent so far.
+        for (String db : List.of("bank-a", "bank-b")) {
+            assertTrue(Files.isRegularFile(two.replicaFile(db)), "agent-2 is ready without its replica of " + db);
+            assertTrue(two.client().replica(db).orElseThrow().bootstrapped(), db);
+        }
 
         // Created after both agents started: reaches them only through the glob.
         BankWorkload.createSchema(primary.client(), "late-c");

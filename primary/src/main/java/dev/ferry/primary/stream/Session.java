@@ -1,5 +1,6 @@
 package dev.ferry.primary.stream;
 
+import dev.ferry.protocol.ProtocolVersion;
 import dev.ferry.protocol.frame.GlobPattern;
 import dev.ferry.protocol.frame.AckFrame;
 import dev.ferry.protocol.frame.DatabaseAddedFrame;
@@ -7,6 +8,7 @@ import dev.ferry.protocol.frame.DatabasePosition;
 import dev.ferry.protocol.frame.DatabaseRemovedFrame;
 import dev.ferry.protocol.frame.ErrorCode;
 import dev.ferry.protocol.frame.SubscribeFrame;
+import dev.ferry.protocol.frame.SubscribedFrame;
 import io.netty.channel.Channel;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -42,6 +44,8 @@ final class Session {
 
     private final Channel channel;
     private final String agentId;
+    /** The protocol version WELCOME chose: from 2 on, every SUBSCRIBE is answered with SUBSCRIBED. */
+    private final int version;
     private final StreamContext ctx;
     private final ProtocolFailure failure;
     private final List<String> globs = new ArrayList<>();
@@ -56,9 +60,10 @@ final class Session {
         void fail(ErrorCode code, String message);
     }
 
-    Session(Channel channel, String agentId, StreamContext ctx, ProtocolFailure failure) {
+    Session(Channel channel, String agentId, int version, StreamContext ctx, ProtocolFailure failure) {
         this.channel = channel;
         this.agentId = agentId;
+        this.version = version;
         this.ctx = ctx;
         this.failure = failure;
     }
@@ -83,7 +88,8 @@ final class Session {
     /**
      * Adds SUBSCRIBE's patterns and positions. The patterns take effect at once for databases
      * created from now on; the databases that exist already are listed on the stream executor
-     * (a directory read) and subscribed when the list comes back.
+     * (a directory read) and subscribed when the list comes back; then, at protocol version 2,
+     * SUBSCRIBED names them.
      */
     void subscribe(SubscribeFrame frame) {
         for (DatabasePosition position : frame.positions()) {
@@ -124,9 +130,11 @@ final class Session {
                 return;
             }
         }
+        List<String> started = new ArrayList<>();
         for (String name : names) {
             if (!subscriptions.containsKey(name) && patterns.stream().anyMatch(p -> GlobPattern.matches(p, name))) {
                 start(name);
+                started.add(name);
             }
         }
         // An agent may hold a copy of a database deleted while it was away: tell it.
@@ -139,6 +147,14 @@ final class Session {
         for (String name : gone) {
             positions.remove(name);
             channel.writeAndFlush(new DatabaseRemovedFrame(name), channel.voidPromise());
+        }
+        if (ProtocolVersion.hasSubscribed(version)) {
+            // After start(): each named database is queued, so its snapshot or changesets follow.
+            started.sort(null);
+            for (SubscribedFrame frame : SubscribedFrame.answer(started)) {
+                channel.write(frame, channel.voidPromise());
+            }
+            channel.flush();
         }
     }
 

@@ -82,7 +82,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Frame> {
             return;
         }
         state = State.OPEN;
-        session = new Session(context.channel(), hello.agentId(), ctx, this::fail);
+        session = new Session(context.channel(), hello.agentId(), version.getAsInt(), ctx, this::fail);
         ctx.feeds().addSession(session);
         ctx.metrics().agentConnected();
         context.writeAndFlush(new WelcomeFrame(version.getAsInt(), ctx.settings().primaryId(),

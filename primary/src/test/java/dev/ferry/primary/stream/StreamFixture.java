@@ -49,8 +49,16 @@ final class StreamFixture implements AutoCloseable {
         return server.address();
     }
 
+    /**
+     * An agent speaking protocol version 1, which the streaming tests are written for: no SUBSCRIBED
+     * comes between the frames they expect. {@link #agentAt} for another version.
+     */
     TestClient agent(String agentId) throws InterruptedException {
-        return TestClient.welcomed(address(), agentId, TOKEN);
+        return agentAt(agentId, 1);
+    }
+
+    TestClient agentAt(String agentId, int maxVersion) throws InterruptedException {
+        return TestClient.welcomed(address(), agentId, TOKEN, maxVersion);
     }
 
     /** Creates {@code db} with a table {@code t(id, b BLOB)}; it is then at txid 2. */

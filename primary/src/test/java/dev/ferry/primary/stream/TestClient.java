@@ -80,11 +80,15 @@ final class TestClient implements AutoCloseable {
         return new TestClient(server);
     }
 
-    /** Connects, says HELLO with {@code token} and expects WELCOME. */
-    static TestClient welcomed(InetSocketAddress server, String agentId, String token) throws InterruptedException {
+    /**
+     * Connects, says HELLO with {@code token} speaking versions 1 … {@code maxVersion}, and expects
+     * WELCOME at {@code maxVersion}.
+     */
+    static TestClient welcomed(InetSocketAddress server, String agentId, String token, int maxVersion)
+            throws InterruptedException {
         TestClient client = connect(server);
-        client.send(new HelloFrame(ProtocolVersion.MIN_SUPPORTED, ProtocolVersion.CURRENT, agentId, token));
-        client.next(WelcomeFrame.class);
+        client.send(new HelloFrame(ProtocolVersion.MIN_SUPPORTED, maxVersion, agentId, token));
+        assertEquals(maxVersion, client.next(WelcomeFrame.class).version());
         return client;
     }
 

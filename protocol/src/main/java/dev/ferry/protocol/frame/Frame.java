@@ -12,7 +12,7 @@ import io.netty.buffer.ByteBuf;
  */
 public sealed interface Frame
         permits HelloFrame, WelcomeFrame, ErrorFrame, SubscribeFrame, DatabaseAddedFrame, DatabaseRemovedFrame,
-                SnapshotBeginFrame, SnapshotEndFrame, AckFrame, HeartbeatFrame, BulkFrame {
+                SnapshotBeginFrame, SnapshotEndFrame, AckFrame, HeartbeatFrame, SubscribedFrame, BulkFrame {
 
     FrameType type();
 

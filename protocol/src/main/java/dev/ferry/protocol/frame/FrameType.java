@@ -22,7 +22,9 @@ public enum FrameType {
     SNAPSHOT_END(9),
     CHANGESET(10),
     ACK(11),
-    HEARTBEAT(12);
+    HEARTBEAT(12),
+    // 13 is never assigned: the shipped unknown-type test vector uses it as the unknown code.
+    SUBSCRIBED(14);
 
     private static final FrameType[] BY_CODE = new FrameType[256];
 
@@ -72,6 +74,7 @@ public enum FrameType {
             case CHANGESET -> ChangesetFrame.decode(in);
             case ACK -> AckFrame.decode(in);
             case HEARTBEAT -> HeartbeatFrame.decode(in);
+            case SUBSCRIBED -> SubscribedFrame.decode(in);
         };
     }
 }

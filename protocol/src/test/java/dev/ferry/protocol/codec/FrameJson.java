@@ -17,6 +17,7 @@ import dev.ferry.protocol.frame.SnapshotBeginFrame;
 import dev.ferry.protocol.frame.SnapshotChunkFrame;
 import dev.ferry.protocol.frame.SnapshotEndFrame;
 import dev.ferry.protocol.frame.SubscribeFrame;
+import dev.ferry.protocol.frame.SubscribedFrame;
 import dev.ferry.protocol.frame.WelcomeFrame;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -96,6 +97,12 @@ final class FrameJson {
                 HeartbeatFrame h = (HeartbeatFrame) frame;
                 f.put("timestampMs", h.timestampMs());
             }
+            case SUBSCRIBED -> {
+                SubscribedFrame s = (SubscribedFrame) frame;
+                f.put("flags", s.flags());
+                ArrayNode names = f.putArray("names");
+                s.names().forEach(names::add);
+            }
         }
         return f;
     }
@@ -127,6 +134,11 @@ final class FrameJson {
                     f.get("totalLength").asInt(), data(f));
             case "ACK" -> new AckFrame(f.get("db").asText(), f.get("txid").asLong(), checksum(f));
             case "HEARTBEAT" -> new HeartbeatFrame(f.get("timestampMs").asLong());
+            case "SUBSCRIBED" -> {
+                List<String> names = new ArrayList<>();
+                f.get("names").forEach(n -> names.add(n.asText()));
+                yield new SubscribedFrame(f.get("flags").asInt(), names);
+            }
             default -> throw new IllegalArgumentException("unknown vector type " + type);
         };
     }

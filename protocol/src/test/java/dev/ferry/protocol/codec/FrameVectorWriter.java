@@ -18,6 +18,7 @@ import dev.ferry.protocol.frame.SnapshotBeginFrame;
 import dev.ferry.protocol.frame.SnapshotChunkFrame;
 import dev.ferry.protocol.frame.SnapshotEndFrame;
 import dev.ferry.protocol.frame.SubscribeFrame;
+import dev.ferry.protocol.frame.SubscribedFrame;
 import dev.ferry.protocol.frame.WelcomeFrame;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
@@ -141,6 +142,43 @@ public final class FrameVectorWriter {
         negative("changeset-reserved-flags", "CHANGESET with flag bit 2 set: breaks CHANGESET rule 2",
                 FrameBytes.raw(10, hex.parseHex("00016107" + "00000040" + "00".repeat(64))), "CorruptFrameException",
                 "CHANGESET payload: rule 2: flags 0x7 set reserved bits");
+        writeVersion2();
+    }
+
+    /** Cases of protocol version 2: SUBSCRIBED, and HELLOs a version 2 primary negotiates. */
+    private void writeVersion2() throws IOException {
+        positive("subscribed", "SUBSCRIBED COMPLETE naming tenant-1 and tenant-2",
+                new SubscribedFrame(SubscribedFrame.COMPLETE, List.of("tenant-1", "tenant-2")));
+        positive("subscribed-empty", "SUBSCRIBED COMPLETE naming no database: the patterns matched none",
+                new SubscribedFrame(SubscribedFrame.COMPLETE, List.of()));
+        positive("subscribed-partial", "SUBSCRIBED without COMPLETE: more names of the same answer follow",
+                new SubscribedFrame(0, List.of("tenant-3")));
+        ObjectNode current = vector("HELLO speaking versions 1..2: a primary speaking 1..2 picks 2",
+                new HelloFrame(1, 2, "agent-2", ""));
+        current.put("negotiation", "2");
+        current.put("primary_versions", "1..2");
+        write("hello-version-2", current);
+        ObjectNode old = vector("HELLO speaking versions 1..2: a primary speaking only 1 picks 1",
+                new HelloFrame(1, 2, "agent-2", ""));
+        old.put("negotiation", "1");
+        old.put("primary_versions", "1..1");
+        write("hello-version-2-old-primary", old);
+        byte[] subscribed = FrameBytes.encode(new SubscribedFrame(SubscribedFrame.COMPLETE, List.of("tenant-1")));
+        negative("subscribed-truncated", "SUBSCRIBED naming tenant-1 without its last 3 bytes, then the connection closes",
+                Arrays.copyOf(subscribed, subscribed.length - 3), "TruncatedFrameException",
+                "connection closed after 21 bytes of 24 bytes");
+        negative("subscribed-reserved-flags", "SUBSCRIBED with flag bit 1 set: breaks SUBSCRIBED rule 1",
+                FrameBytes.raw(14, hex.parseHex("03" + "00000000")), "CorruptFrameException",
+                "SUBSCRIBED payload: rule 1: flags 0x3 set reserved bits");
+        negative("subscribed-bad-name", "SUBSCRIBED naming \"Tenant\", not a database name: breaks rule 2",
+                FrameBytes.raw(14, hex.parseHex("01" + "00000001" + "0006" + "54656e616e74")), "CorruptFrameException",
+                "SUBSCRIBED payload: rule 2: name \"Tenant\" is not a database name");
+        negative("subscribed-duplicate-name", "SUBSCRIBED naming tenant-1 twice: breaks rule 3",
+                FrameBytes.raw(14, hex.parseHex("01" + "00000002" + ("0008" + "74656e616e742d31").repeat(2))),
+                "CorruptFrameException", "SUBSCRIBED payload: rule 3: name tenant-1 appears twice");
+        negative("subscribed-count-over-bytes", "SUBSCRIBED whose name count says 4 with one name's 10 bytes",
+                FrameBytes.raw(14, hex.parseHex("01" + "00000004" + "0008" + "74656e616e742d31")),
+                "CorruptFrameException", "names count 4 at payload offset 1 needs more than the 10 bytes left");
     }
 
     private static byte[] changesetVector(String name) throws IOException {

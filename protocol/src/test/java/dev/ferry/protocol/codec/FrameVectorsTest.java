@@ -41,7 +41,9 @@ class FrameVectorsTest {
             "snapshot-chunk-zstd", "snapshot-end", "changeset-single", "changeset-first", "changeset-last", "ack",
             "heartbeat", "hello-unsupported-version", "truncated", "truncated-length", "over-length", "under-length",
             "unknown-type", "bad-crc", "hello-version-zero", "trailing-bytes", "string-over-limit",
-            "changeset-reserved-flags");
+            "changeset-reserved-flags", "subscribed", "subscribed-empty", "subscribed-partial", "hello-version-2",
+            "hello-version-2-old-primary", "subscribed-truncated", "subscribed-reserved-flags", "subscribed-bad-name",
+            "subscribed-duplicate-name", "subscribed-count-over-bytes");
 
     static Path vectorDir() throws URISyntaxException {
         return Path.of(FrameVectorsTest.class.getResource("/dev/ferry/protocol/vectors/frames").toURI());
@@ -94,14 +96,21 @@ class FrameVectorsTest {
         }
     }
 
-    /** A HELLO vector may say what the primary answers: a version, or UNSUPPORTED_VERSION. */
+    /**
+     * A HELLO vector may say what a primary answers: a version, or UNSUPPORTED_VERSION. The primary's
+     * own range is the vector's {@code primary_versions} ("1..2"); vectors written before it existed
+     * were written for a primary speaking 1..1.
+     */
     private static void checkNegotiation(JsonNode v, Frame frame) {
         if (!v.has("negotiation")) {
             return;
         }
         HelloFrame hello = (HelloFrame) frame;
         String expected = v.get("negotiation").asText();
-        var version = ProtocolVersion.negotiate(hello.minVersion(), hello.maxVersion());
+        String[] primary = v.has("primary_versions") ? v.get("primary_versions").asText().split("\\.\\.")
+                : new String[] {"1", "1"};
+        var version = ProtocolVersion.negotiate(hello.minVersion(), hello.maxVersion(),
+                Integer.parseInt(primary[0]), Integer.parseInt(primary[1]));
         assertEquals(expected, version.isEmpty() ? "UNSUPPORTED_VERSION" : String.valueOf(version.getAsInt()));
     }
 }

@@ -14,6 +14,7 @@ import dev.ferry.protocol.frame.SnapshotBeginFrame;
 import dev.ferry.protocol.frame.SnapshotChunkFrame;
 import dev.ferry.protocol.frame.SnapshotEndFrame;
 import dev.ferry.protocol.frame.SubscribeFrame;
+import dev.ferry.protocol.frame.SubscribedFrame;
 import dev.ferry.protocol.frame.WelcomeFrame;
 import io.netty.buffer.Unpooled;
 import java.util.List;
@@ -48,6 +49,8 @@ public final class TestFrames {
                 new SnapshotEndFrame("orders", 42, CHECKSUM),
                 new ChangesetFrame("orders", ChangesetFrame.FIRST, 300, Unpooled.wrappedBuffer(piece)),
                 new AckFrame("orders", 43, CHECKSUM),
-                new HeartbeatFrame(1_795_219_200_000L));
+                new HeartbeatFrame(1_795_219_200_000L),
+                new SubscribedFrame(SubscribedFrame.COMPLETE, List.of("tenant-1", "tenant-2")),
+                new SubscribedFrame(0, List.of()));
     }
 }

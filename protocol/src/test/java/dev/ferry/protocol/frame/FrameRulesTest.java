@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.protocol.Limits;
+import dev.ferry.protocol.ProtocolVersion;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
@@ -75,7 +77,7 @@ class FrameRulesTest {
 
     @Test
     void welcome_unsupportedVersion_rule1() {
-        assertRule(1, () -> new WelcomeFrame(2, "p", 1000));
+        assertRule(1, () -> new WelcomeFrame(ProtocolVersion.CURRENT + 1, "p", 1000));
     }
 
     @Test
@@ -181,6 +183,60 @@ class FrameRulesTest {
     @Test
     void databaseAdded_badName_rule1() {
         assertRule(1, () -> new DatabaseAddedFrame("-x"));
+    }
+
+    @Test
+    void subscribed_reservedFlag_rule1() {
+        assertRule(1, () -> new SubscribedFrame(2, List.of()));
+    }
+
+    @Test
+    void subscribed_tooManyNames_rule2() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i <= Limits.MAX_SUBSCRIBED_NAMES; i++) {
+            names.add("db" + i);
+        }
+        assertRule(2, () -> new SubscribedFrame(SubscribedFrame.COMPLETE, names));
+    }
+
+    @Test
+    void subscribed_badName_rule2() {
+        assertRule(2, () -> new SubscribedFrame(SubscribedFrame.COMPLETE, List.of("tenant-*")));
+    }
+
+    @Test
+    void subscribed_nameTwice_rule3() {
+        assertRule(3, () -> new SubscribedFrame(SubscribedFrame.COMPLETE, List.of("a", "a")));
+    }
+
+    @Test
+    void subscribed_fullFrame_fitsThePayloadLimit() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < Limits.MAX_SUBSCRIBED_NAMES; i++) {
+            names.add(String.format("%063d", i));
+        }
+        ByteBuf out = Unpooled.buffer();
+        try {
+            new SubscribedFrame(SubscribedFrame.COMPLETE, names).writeFields(out);
+            assertTrue(out.readableBytes() <= Limits.MAX_FRAME_BYTES);
+        } finally {
+            out.release();
+        }
+    }
+
+    @Test
+    void subscribedAnswer_splitsAtTheLimit_lastComplete() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < Limits.MAX_SUBSCRIBED_NAMES + 1; i++) {
+            names.add("db" + i);
+        }
+        List<SubscribedFrame> frames = SubscribedFrame.answer(names);
+        assertEquals(2, frames.size());
+        assertEquals(0, frames.get(0).flags());
+        assertEquals(Limits.MAX_SUBSCRIBED_NAMES, frames.get(0).names().size());
+        assertEquals(List.of("db" + Limits.MAX_SUBSCRIBED_NAMES), frames.get(1).names());
+        assertTrue(frames.get(1).isComplete());
+        assertEquals(List.of(new SubscribedFrame(SubscribedFrame.COMPLETE, List.of())), SubscribedFrame.answer(List.of()));
     }
 
     @Test

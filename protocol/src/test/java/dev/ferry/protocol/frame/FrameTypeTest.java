@@ -20,7 +20,8 @@ class FrameTypeTest {
         assertEquals(Map.ofEntries(Map.entry("HELLO", 1), Map.entry("WELCOME", 2), Map.entry("ERROR", 3),
                 Map.entry("SUBSCRIBE", 4), Map.entry("DATABASE_ADDED", 5), Map.entry("DATABASE_REMOVED", 6),
                 Map.entry("SNAPSHOT_BEGIN", 7), Map.entry("SNAPSHOT_CHUNK", 8), Map.entry("SNAPSHOT_END", 9),
-                Map.entry("CHANGESET", 10), Map.entry("ACK", 11), Map.entry("HEARTBEAT", 12)), codes);
+                Map.entry("CHANGESET", 10), Map.entry("ACK", 11), Map.entry("HEARTBEAT", 12),
+                Map.entry("SUBSCRIBED", 14)), codes);
     }
 
     @Test
@@ -29,7 +30,9 @@ class FrameTypeTest {
             assertEquals(type, FrameType.fromCode(type.code()).orElseThrow());
         }
         assertTrue(FrameType.fromCode(0).isEmpty());
+        // Never assigned: the unknown-type vector's code.
         assertTrue(FrameType.fromCode(13).isEmpty());
+        assertTrue(FrameType.fromCode(15).isEmpty());
         assertTrue(FrameType.fromCode(256).isEmpty());
         assertTrue(FrameType.fromCode(-1).isEmpty());
     }

@@ -145,13 +145,19 @@ final class AgentApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     }
 
     private void readyz(ChannelHandlerContext ctx, boolean keepAlive) {
+        // Globs first: once they are listed, the listed databases are visible to notBootstrapped().
+        List<String> unlisted = replicas.unlistedGlobs();
         List<String> missing = replicas.notBootstrapped();
-        ObjectNode body = Responses.object().put("ready", missing.isEmpty());
-        if (!missing.isEmpty()) {
+        boolean ready = unlisted.isEmpty() && missing.isEmpty();
+        ObjectNode body = Responses.object().put("ready", ready);
+        if (!ready) {
             ArrayNode names = body.putArray("not_bootstrapped");
             missing.forEach(names::add);
         }
-        Responses.json(ctx, keepAlive, missing.isEmpty() ? OK : SERVICE_UNAVAILABLE, body);
+        if (!unlisted.isEmpty()) {
+            body.put("waiting_for", "the primary's list of databases matching " + String.join(", ", unlisted));
+        }
+        Responses.json(ctx, keepAlive, ready ? OK : SERVICE_UNAVAILABLE, body);
     }
 
     /**

@@ -19,6 +19,7 @@ import dev.ferry.protocol.frame.SnapshotBeginFrame;
 import dev.ferry.protocol.frame.SnapshotChunkFrame;
 import dev.ferry.protocol.frame.SnapshotEndFrame;
 import dev.ferry.protocol.frame.SubscribeFrame;
+import dev.ferry.protocol.frame.SubscribedFrame;
 import dev.ferry.protocol.frame.WelcomeFrame;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -63,6 +64,10 @@ final class ClientHandler extends SimpleChannelInboundHandler<Frame> {
     private final Runnable welcomed;
     private final Map<String, ChangesetAssembler> assemblers = new HashMap<>();
     private boolean streaming;
+    /** Whether the primary answers SUBSCRIBE with SUBSCRIBED (protocol version 2 on). */
+    private boolean answersSubscribe;
+    /** SUBSCRIBE frames sent on this connection that no COMPLETE SUBSCRIBED has answered yet. */
+    private int unanswered;
 
     /** @param welcomed run on the event loop once WELCOME arrives (the client notes the time for its backoff) */
     ClientHandler(ClientSettings settings, Replicas replicas, Runnable welcomed) {
@@ -117,6 +122,8 @@ final class ClientHandler extends SimpleChannelInboundHandler<Frame> {
         } else if (frame instanceof DatabaseAddedFrame added) {
             LOG.info("primary created {}, which matches the subscription; a snapshot follows", added.db());
             applier(added.db());
+        } else if (frame instanceof SubscribedFrame subscribed) {
+            onSubscribed(subscribed);
         } else if (frame instanceof DatabaseRemovedFrame removed) {
             dropAssembler(removed.db());
             applier(removed.db()).offer(new ApplyItem.Removed());
@@ -134,6 +141,11 @@ final class ClientHandler extends SimpleChannelInboundHandler<Frame> {
                     + " agent's " + ProtocolVersion.MIN_SUPPORTED + ".." + ProtocolVersion.CURRENT);
         }
         streaming = true;
+        answersSubscribe = ProtocolVersion.hasSubscribed(welcome.version());
+        if (!answersSubscribe) {
+            // A version 1 primary never lists a glob's databases: readiness stays as it was before version 2.
+            replicas.globsListed();
+        }
         long interval = welcome.heartbeatIntervalMs();
         // docs/protocol.md, "Heartbeats": send after one quiet interval, give up after three.
         ctx.pipeline().replace(IDLE, IDLE, new IdleStateHandler(3 * interval, interval, 0, TimeUnit.MILLISECONDS));
@@ -159,11 +171,32 @@ final class ClientHandler extends SimpleChannelInboundHandler<Frame> {
             bytes += 2 + p.db().length() + 16;
             if (bytes >= SUBSCRIBE_TARGET_BYTES || batch.size() == Limits.MAX_POSITIONS) {
                 ctx.write(new SubscribeFrame(List.of(), batch));
+                unanswered++;
                 batch = new ArrayList<>();
                 bytes = 0;
             }
         }
         ctx.writeAndFlush(new SubscribeFrame(replicas.subscription().patterns(), batch));
+        unanswered++;
+    }
+
+    /**
+     * The primary's list of the databases a SUBSCRIBE matched. Each gets its applier now, so that it
+     * counts as not bootstrapped until its copy lands; the last answer makes the globs listed.
+     */
+    private void onSubscribed(SubscribedFrame subscribed) throws ProtocolViolationException {
+        if (!answersSubscribe) {
+            throw new ProtocolViolationException("SUBSCRIBED on a protocol version 1 connection");
+        }
+        if (unanswered == 0) {
+            throw new ProtocolViolationException("SUBSCRIBED answers no SUBSCRIBE");
+        }
+        for (String db : subscribed.names()) {
+            applier(db);
+        }
+        if (subscribed.isComplete() && --unanswered == 0) {
+            replicas.globsListed();
+        }
     }
 
     private void onChangeset(ChannelHandlerContext ctx, ChangesetFrame piece) throws ProtocolViolationException {

@@ -40,6 +40,12 @@ public final class Replicas {
     private final AgentMetrics metrics;
     private final FlowControl flow;
     private final ConcurrentMap<String, DatabaseApplier> appliers = new ConcurrentHashMap<>();
+    /**
+     * Whether the primary has listed, at least once since start, the existing databases of every
+     * glob (SUBSCRIBED, protocol version 2), or spoke version 1, which cannot list them. Never
+     * reset: a copy stays usable when the primary is unreachable.
+     */
+    private volatile boolean globsListed;
     private final DatabaseApplier.Context context = new ApplierContext();
     /**
      * One thread for every database's fsyncs ({@link GroupSync}): they are off the apply threads'
@@ -157,8 +163,25 @@ public final class Replicas {
     }
 
     /**
+     * The primary has listed the databases of every glob, and their appliers exist. Called on the
+     * event loop after it created them, so that a reader that sees this also sees them.
+     */
+    void globsListed() {
+        globsListed = true;
+    }
+
+    /**
+     * The globs whose existing databases the primary has not listed yet: every glob until the
+     * first list since start (docs/http-api.md, {@code GET /readyz}); then none. Read it before
+     * {@link #notBootstrapped}: the volatile read makes the listed databases' appliers visible.
+     */
+    public List<String> unlistedGlobs() {
+        return globsListed ? List.of() : subscription.globs();
+    }
+
+    /**
      * The subscribed databases not yet bootstrapped: the exact names given, and every database the
-     * primary has sent, that hold no position yet. A deleted database no longer counts.
+     * primary has listed or sent, that hold no position yet. A deleted database no longer counts.
      */
     public List<String> notBootstrapped() {
         List<String> missing = new ArrayList<>();

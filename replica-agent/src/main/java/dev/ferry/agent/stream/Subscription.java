@@ -39,6 +39,11 @@ public record Subscription(List<String> patterns) {
         return patterns.stream().anyMatch(p -> GlobPattern.matches(p, db));
     }
 
+    /** The patterns with wildcards: their databases are known only once the primary lists them. */
+    List<String> globs() {
+        return patterns.stream().filter(GlobPattern::isGlob).toList();
+    }
+
     /** The patterns without wildcards: databases that must exist on the primary. */
     List<String> exactNames() {
         return patterns.stream().filter(p -> !GlobPattern.isGlob(p)).toList();

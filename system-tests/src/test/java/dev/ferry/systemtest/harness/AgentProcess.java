@@ -154,9 +154,9 @@ public final class AgentProcess implements AutoCloseable {
     }
 
     /**
-     * Waits until each of {@code databases} is bootstrapped on this agent. {@link #awaitReady} is not
-     * enough for databases matched only by a pattern: until the primary has named them, the agent
-     * knows of none and is ready vacuously, before their replica files exist.
+     * Waits until each of {@code databases} is bootstrapped on this agent. {@link #awaitReady} covers
+     * the databases a pattern matched when the agent subscribed; one created later counts only once
+     * the primary announces it, so a test that creates one waits for it here.
      */
     public void awaitBootstrapped(List<String> databases, Duration timeout) {
         Deadline deadline = Deadline.after(timeout);
