@@ -75,8 +75,10 @@ class SubscribedAnswerTest {
                     assertTrue(next instanceof SnapshotBeginFrame, "unexpected " + next);
                 }
             }
-            answers.sort((x, y) -> Integer.compare(y.size(), x.size()));
-            assertEquals(List.of(List.of("orders", "tenant-a"), List.of(), List.of()), answers);
+            // Which answer names tenant-a depends on whether the glob's directory listing (frame 2)
+            // or frame 3's exact name subscribes it first; either way it is named exactly once.
+            assertEquals(3, answers.size());
+            assertEquals(List.of("orders", "tenant-a"), answers.stream().flatMap(List::stream).sorted().toList());
             assertTrue(agent.nothingPending());
         }
     }
