@@ -58,7 +58,8 @@ import org.HdrHistogram.Histogram;
  * Options: {@code --what=lag,bootstrap,fanout,agent-rss} (default all), {@code --runs=2},
  * {@code --seconds=10} per measured load, {@code --bootstrap-mib=1024}, {@code --subscribers=20},
  * {@code --agent-jvm="-XX:... -D..."} (repeatable), {@code --baseline-agent-jar=PATH} (lag and the bootstrap also run
- * that agent jar, e.g. one built from an earlier commit, first in every run, with the shipped options; lag runs it
+ * that agent jar, e.g. one built from an earlier commit, first in every run, with the shipped options; agent-rss
+ * runs it before this build's rows; lag and agent-rss run it
  * with a class-data archive made for it, the bootstrap without one unless {@code --baseline-cds=true}: then with
  * one made for that jar by bin/ferry-agent-cds, as an agent built since that script ships;
  * {@code --baseline-order=alternate} runs the bootstrap's baseline after this build's agent in even runs instead
@@ -493,6 +494,16 @@ public final class ReplicationBenchmark {
         if (rssPrevious) {
             agentRss("previous: JVM defaults", false, List.of());
             agentRss("previous: small footprint", false, SMALL_AGENT_JVM);
+        }
+        if (baselineAgentJar != null) {
+            // The same harness and options, only another agent jar, with a CDS archive made for it.
+            String current = System.getProperty("ferry.agentJar");
+            System.setProperty("ferry.agentJar", baselineAgentJar.toString());
+            try {
+                agentRss("baseline " + baselineAgentJar + ", shipped", true, List.of());
+            } finally {
+                System.setProperty("ferry.agentJar", current);
+            }
         }
         agentRss("shipped: bin/ferry-agent.jvm-options", true, List.of());
         for (List<String> extra : extraAgentJvm) {
