@@ -8,9 +8,6 @@ import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
 import static io.netty.handler.codec.http.HttpResponseStatus.OK;
 import static io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.agent.state.Position;
 import dev.ferry.agent.stream.ReplicaStatus;
 import dev.ferry.agent.stream.Replicas;
@@ -25,9 +22,10 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -91,7 +89,7 @@ final class AgentApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         switch (path) {
             case "/healthz" -> {
                 requireMethod(request, HttpMethod.GET);
-                Responses.json(ctx, keepAlive, OK, Responses.object().put("status", "ok"));
+                Responses.json(ctx, keepAlive, OK, Map.of("status", "ok"));
             }
             case "/readyz" -> {
                 requireMethod(request, HttpMethod.GET);
@@ -103,11 +101,9 @@ final class AgentApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             }
             case PREFIX -> {
                 requireMethod(request, HttpMethod.GET);
-                ArrayNode list = Responses.JSON.createArrayNode();
+                List<Object> list = new ArrayList<>();
                 replicas.statuses().forEach(s -> list.add(DatabaseJson.of(s)));
-                ObjectNode body = Responses.object();
-                body.set("databases", list);
-                Responses.json(ctx, keepAlive, OK, body);
+                Responses.json(ctx, keepAlive, OK, Map.of("databases", list));
             }
             default -> database(ctx, keepAlive, request, uri);
         }
@@ -149,10 +145,10 @@ final class AgentApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         List<String> unlisted = replicas.unlistedGlobs();
         List<String> missing = replicas.notBootstrapped();
         boolean ready = unlisted.isEmpty() && missing.isEmpty();
-        ObjectNode body = Responses.object().put("ready", ready);
+        Map<String, Object> body = JsonBodies.object();
+        body.put("ready", ready);
         if (!ready) {
-            ArrayNode names = body.putArray("not_bootstrapped");
-            missing.forEach(names::add);
+            body.put("not_bootstrapped", missing);
         }
         if (!unlisted.isEmpty()) {
             body.put("waiting_for", "the primary's list of databases matching " + String.join(", ", unlisted));
@@ -175,12 +171,12 @@ final class AgentApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             } else if (position != null) {
                 Responses.json(ctx, keepAlive, OK, DatabaseJson.reached(db, position));
             } else {
-                ObjectNode body = Responses.error("timed out after " + timeoutMs + " ms waiting for " + db
+                Map<String, Object> body = Responses.error("timed out after " + timeoutMs + " ms waiting for " + db
                         + " to apply txid " + txid + (forwarded != null ? "; the write was committed on the primary" : ""));
                 body.put("txid", txid);
-                replicas.status(db).ifPresent(s -> body.set("replica", DatabaseJson.of(s)));
+                replicas.status(db).ifPresent(s -> body.put("replica", DatabaseJson.of(s)));
                 if (forwarded != null) {
-                    body.set("primary_response", parse(forwarded).orElse(null));
+                    body.put("primary_response", JsonBodies.raw(forwarded).orElse(null));
                 }
                 Responses.json(ctx, keepAlive, GATEWAY_TIMEOUT, body);
             }
@@ -203,26 +199,17 @@ final class AgentApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                         + " did not answer: " + failure.getMessage()));
                 return;
             }
-            Optional<JsonNode> json = parse(answer.body());
-            JsonNode txid = json.map(j -> j.get("txid")).orElse(null);
-            if (answer.status() != 200 || txid == null || !txid.canConvertToLong()) {
+            OptionalLong txid = JsonBodies.longField(answer.body(), "txid");
+            if (answer.status() != 200 || txid.isEmpty()) {
                 Responses.rawJson(ctx, keepAlive, HttpResponseStatus.valueOf(answer.status()), answer.body());
                 return;
             }
             try {
-                waitFor(ctx, keepAlive, db, txid.asLong(), timeoutMs, answer.body());
+                waitFor(ctx, keepAlive, db, txid.getAsLong(), timeoutMs, answer.body());
             } catch (BadRequest e) {
                 Responses.json(ctx, keepAlive, e.status, Responses.error(e.getMessage()));
             }
         });
-    }
-
-    private static Optional<JsonNode> parse(byte[] body) {
-        try {
-            return Optional.ofNullable(Responses.JSON.readTree(body));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
     }
 
     private static BadRequest unknown(String db) {

@@ -1,8 +1,5 @@
 package dev.ferry.agent.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -14,47 +11,37 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * Writes complete responses. Stateless; safe from any thread, because {@code ctx.writeAndFlush}
  * hands the write to the channel's event loop.
  */
 final class Responses {
-    static final ObjectMapper JSON = new ObjectMapper();
     /** The Prometheus text exposition format, version 0.0.4. */
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private Responses() {}
 
-    static ObjectNode object() {
-        return JSON.createObjectNode();
-    }
-
-    static ObjectNode error(String message) {
-        return object().put("error", message);
+    static Map<String, Object> error(String message) {
+        Map<String, Object> body = JsonBodies.object();
+        body.put("error", message);
+        return body;
     }
 
     static void json(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, Object body) {
-        send(ctx, keepAlive, status, Unpooled.wrappedBuffer(bytes(body)), HttpHeaderValues.APPLICATION_JSON.toString());
+        send(ctx, keepAlive, status, Unpooled.wrappedBuffer(JsonBodies.write(body)),
+                HttpHeaderValues.APPLICATION_JSON.toString());
     }
 
     /** A JSON response, for a handler that sends it itself; keep-alive is the request's default. */
     static FullHttpResponse response(HttpResponseStatus status, Object body) {
-        ByteBuf bytes = Unpooled.wrappedBuffer(bytes(body));
+        ByteBuf bytes = Unpooled.wrappedBuffer(JsonBodies.write(body));
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, bytes);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
         HttpUtil.setContentLength(response, bytes.readableBytes());
         return response;
-    }
-
-    private static byte[] bytes(Object body) {
-        try {
-            return JSON.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException("write a JSON response", e);
-        }
     }
 
     /** Passes a body through unchanged (a forwarded answer of the primary). */
